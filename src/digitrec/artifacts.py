@@ -1,0 +1,31 @@
+"""Where the committed models live and how their model cards are read (serving side: no TensorFlow)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from digitrec.errors import ModelUnavailable
+
+MODELS_DIR = Path(__file__).parent / "models"
+MODEL_NAMES = ("default", "readme")
+ONNX_FILE = "model.onnx"
+KERAS_FILE = "model.keras"
+CARD_FILE = "card.json"
+PLOT_FILES = {"curves": "curves.png", "confusion": "confusion.png", "misclassified": "misclassified.png"}
+
+
+def model_dir(name: str, root: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of a model by name. Raises ModelUnavailable for a name that is not a committed model."""
+    if root is None and name not in MODEL_NAMES:
+        raise ModelUnavailable(f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}")
+    return Path(root or MODELS_DIR) / name
+
+
+def load_card(folder: Path) -> dict[str, object]:
+    """The model card (JSON) of a model folder. Raises ModelUnavailable when missing or unreadable."""
+    try:
+        return json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelUnavailable(f"model card {folder / CARD_FILE} is missing or unreadable") from error

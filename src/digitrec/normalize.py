@@ -1,0 +1,301 @@
+"""Grayscale image -> MNIST form: a white digit on black, fitted into 20x20, centred by centre of mass in 28x28.
+
+This is the one normalisation of the project: training data (MNIST itself) and every upload pass through
+``normalize_digit``, so the model sees in use what it saw in training. The steps, each a function:
+
+1. ``ink_map``: bring the image to a working size, detect polarity (ink is the minority far from the median),
+   remove uneven lighting and paper tone (a coarse background estimate), suppress noise while keeping
+   anti-aliased edges, and decide whether there is any ink at all ("no digit").
+2. ``find_strokes``: connected components of the ink, without specks, ruled lines and dark borders.
+3. ``fit_mnist``: crop to the digit, normalise stroke width, fit the longer side to 20 px keeping the aspect
+   ratio, and place it in 28x28 with its centre of mass at the centre, as MNIST was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+MNIST_SIDE = 28
+FIT_SIDE = 20
+# Measured on the MNIST training set: the mean centre of mass (row, column) in index coordinates.
+MNIST_CENTRE = (14.0, 14.0)
+# Typical MNIST stroke width in pixels once a digit is fitted into 20x20.
+MNIST_STROKE_PX = 2.2
+WORK_SIDE = 192
+SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo: no lighting correction
+MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
+NOISE_SIGMAS = 6.0
+SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
+MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
+LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
+
+EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
+
+
+@dataclass
+class InkMap:
+    """The image as ink strength in [0, 1] (1 = full ink) at working size, with its binary mask."""
+
+    ink: np.ndarray  # float32 (H, W)
+    mask: np.ndarray  # bool (H, W): confident ink
+    scale: float  # source pixels per working pixel
+    inverted: bool  # True when the source was dark ink on a light background
+
+
+@dataclass
+class Stroke:
+    """One connected component of ink: its label in the label image and its box (x, y, w, h)."""
+
+    label: int
+    box: tuple[int, int, int, int]
+    area: int
+
+
+@dataclass
+class Normalized:
+    """A digit in MNIST form and where it was found."""
+
+    image: np.ndarray  # float32 (28, 28) in [0, 1]
+    box: tuple[int, int, int, int]  # (x, y, w, h) in the source image's pixels
+    ink: InkMap = field(repr=False)
+
+
+def to_working_size(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
+    """Shrink a float image so that its longer side is at most ``side``; return it and the scale factor."""
+    height, width = gray.shape
+    longer = max(height, width)
+    if longer <= side:
+        return gray.astype(np.float32, copy=False), 1.0
+    scale = longer / side
+    size = (max(1, round(width / scale)), max(1, round(height / scale)))
+    small = Image.fromarray(gray.astype(np.float32), mode="F").resize(size, Image.Resampling.BOX)
+    return np.asarray(small, dtype=np.float32), scale
+
+
+def _background(ink: np.ndarray) -> np.ndarray:
+    """A smooth estimate of the background (paper tone, shadows) of an ink-bright image."""
+    height, width = ink.shape
+    cells = 16
+    coarse_size = (max(2, width * cells // max(height, width)), max(2, height * cells // max(height, width)))
+    coarse = np.asarray(Image.fromarray(ink, mode="F").resize(coarse_size, Image.Resampling.BOX))
+    # The minimum over neighbouring cells drops the strokes; the mean smooths the steps between cells.
+    coarse = ndimage.minimum_filter(coarse, size=3, mode="nearest")
+    coarse = ndimage.uniform_filter(coarse, size=3, mode="nearest")
+    background = Image.fromarray(coarse.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
+    return np.minimum(np.asarray(background, dtype=np.float32), ink.min() + 0.9 * (np.median(ink) - ink.min()) + 1e-6)
+
+
+def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
+    """Turn a grayscale image (float, 0 black .. 1 white, either polarity) into an ink map.
+
+    Returns None when the image holds no ink worth reading: blank, uniform, or only noise.
+    """
+    work, scale = to_working_size(np.asarray(gray, dtype=np.float32), side)
+    if work.size == 0:
+        return None
+    low, median, high = np.percentile(work, [1, 50, 99])
+    inverted = bool(median - low > high - median)
+    ink = 1.0 - work if inverted else work.copy()
+    if max(ink.shape) > SMALL_IMAGE_SIDE:
+        background = _background(ink)
+        ink = (ink - background) / np.maximum(1.0 - background, 0.25)
+    np.clip(ink, 0.0, 1.0, out=ink)
+
+    level = float(np.median(ink))
+    sigma = 1.4826 * float(np.median(np.abs(ink - level)))
+    smoothed = ndimage.uniform_filter(ink, size=2) if min(ink.shape) > 2 else ink
+    peak = float(smoothed.max())
+    if peak < max(MIN_CONTRAST, level + NOISE_SIGMAS * sigma):
+        return None
+    threshold = max(level + 4.0 * sigma, 0.3 * peak)
+    mask = ink > threshold
+    strong = float(np.percentile(ink[mask], 90)) if mask.any() else peak
+    floor = min(level + 3.0 * sigma, 0.5 * threshold)
+    ink = np.clip((ink - floor) / max(strong - floor, 1e-3), 0.0, 1.0).astype(np.float32)
+    return InkMap(ink=ink, mask=mask, scale=scale, inverted=inverted)
+
+
+def _ruled_lines(mask: np.ndarray) -> np.ndarray:
+    """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines)."""
+    height, width = mask.shape
+    length = max(8, int(width * LINE_MIN_FRACTION))
+    if width < 16 or not (mask.sum(axis=1) >= length).any():
+        return np.zeros_like(mask)
+    # Thicken vertically a little so that a slightly tilted line still forms long runs.
+    thick = ndimage.maximum_filter1d(mask, size=3, axis=0)
+    full = ndimage.uniform_filter1d(thick.astype(np.float32), size=length, axis=1) > 0.999
+    runs = ndimage.maximum_filter1d(full, size=length, axis=1) & mask
+    rest = mask & ~ndimage.maximum_filter1d(runs, size=5, axis=0)
+    if not runs.any():
+        return runs
+    columns = np.flatnonzero(rest.any(axis=0))
+    labels, count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+    lines = np.zeros_like(mask)
+    margin = 0.05 * width
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        left, right = region[1].start, region[1].stop
+        beyond = columns.size == 0 or (left < columns[0] - margin and right > columns[-1] + margin)
+        if beyond:
+            lines[region] |= labels[region] == index
+    return ndimage.maximum_filter1d(lines, size=3, axis=0) & mask
+
+
+def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
+    """Label the ink's connected components and drop ruled lines, dark borders and specks.
+
+    Returns the label image and the kept strokes (largest first).
+    """
+    mask = ink.mask & ~_ruled_lines(ink.mask)
+    labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
+    if count == 0:
+        return labels, []
+    height, width = mask.shape
+    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    strokes = []
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        rows, cols = region
+        box = (cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
+        strokes.append(Stroke(label=index, box=box, area=int(areas[index])))
+
+    def touches_border(stroke: Stroke) -> bool:
+        x, y, w, h = stroke.box
+        return x == 0 or y == 0 or x + w == width or y + h == height
+
+    def is_frame(stroke: Stroke) -> bool:
+        x, y, w, h = stroke.box
+        solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
+        spanning = w > 0.7 * width or h > 0.7 * height
+        return touches_border(stroke) and (solid or spanning)
+
+    largest = max(stroke.area for stroke in strokes)
+    interior = [s for s in strokes if not touches_border(s) and s.area >= SPECK_FRACTION * largest]
+    if interior:
+        # Shadows, table edges and frames touch the border; drop them only when something else remains.
+        strokes = [s for s in strokes if not is_frame(s)]
+    if not strokes:
+        return labels, []
+    strokes.sort(key=lambda s: s.area, reverse=True)
+    largest, extent = strokes[0].area, max(strokes[0].box[2:])
+
+    def is_speck(stroke: Stroke) -> bool:
+        # Small and compact: dust, noise, a pen tap. A thin bar (a 5's top) is small but long, and stays.
+        return stroke.area < max(2, SPECK_FRACTION * largest) and max(stroke.box[2:]) < 0.25 * extent
+
+    return labels, [s for s in strokes if not is_speck(s)]
+
+
+def union_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    """The smallest (x, y, w, h) box holding every box given."""
+    left = min(b[0] for b in boxes)
+    top = min(b[1] for b in boxes)
+    right = max(b[0] + b[2] for b in boxes)
+    bottom = max(b[1] + b[3] for b in boxes)
+    return left, top, right - left, bottom - top
+
+
+def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
+    """The strokes of the main digit: the largest stroke and those close to it (a 5's bar, a 4 in two strokes)."""
+    anchor = strokes[0]
+    x, y, w, h = anchor.box
+    reach = 0.35 * max(w, h)
+    chosen = [anchor]
+    for stroke in strokes[1:]:
+        sx, sy, sw, sh = stroke.box
+        gap_x = max(0.0, max(sx - (x + w), x - (sx + sw)))
+        gap_y = max(0.0, max(sy - (y + h), y - (sy + sh)))
+        if gap_x <= reach and gap_y <= reach:
+            chosen.append(stroke)
+    return chosen
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Estimate the mean stroke width of a binary mask: twice its area over its boundary length."""
+    area = int(mask.sum())
+    if area == 0:
+        return 0.0
+    boundary = int((mask & ~ndimage.binary_erosion(mask, border_value=0)).sum())
+    return 2.0 * area / max(boundary, 1)
+
+
+def fit_mnist(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Fit a cropped ink image into MNIST form: stroke width normalised, longer side 20 px, centre of mass central.
+
+    ``ink`` is float in [0, 1] (ink bright) cropped to the digit; ``mask`` is its confident-ink mask.
+    Returns a float32 (28, 28) array in [0, 1].
+    """
+    height, width = ink.shape
+    scale = FIT_SIDE / max(height, width)
+    width_px = stroke_width(mask) * scale
+    if width_px < 0.75 * MNIST_STROKE_PX and scale < 1.0:
+        # Thin pen strokes would fade to grey at 20 px: thicken them first, as a wider pen would have drawn.
+        grow = int(round((MNIST_STROKE_PX - width_px) / scale))
+        if grow >= 2:
+            ink = ndimage.grey_dilation(ink, size=(grow, grow))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    fitted = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
+    fitted = np.clip(fitted, 0.0, 1.0)
+    peak = float(fitted.max())
+    if peak <= 0:
+        return np.zeros((MNIST_SIDE, MNIST_SIDE), dtype=np.float32)
+    fitted = np.minimum(fitted / max(peak, 0.5), 1.0)
+
+    canvas = np.zeros((MNIST_SIDE, MNIST_SIDE), dtype=np.float32)
+    fh, fw = fitted.shape
+    top, left = (MNIST_SIDE - fh) // 2, (MNIST_SIDE - fw) // 2
+    canvas[top : top + fh, left : left + fw] = fitted
+    row, col = ndimage.center_of_mass(canvas)
+    shift_rows = int(round(MNIST_CENTRE[0] - row))
+    shift_cols = int(round(MNIST_CENTRE[1] - col))
+    # Keep the whole digit in the frame even when the shift would push it out.
+    shift_rows = int(np.clip(shift_rows, -top, MNIST_SIDE - fh - top))
+    shift_cols = int(np.clip(shift_cols, -left, MNIST_SIDE - fw - left))
+    return np.roll(canvas, (shift_rows, shift_cols), axis=(0, 1))
+
+
+def crop_strokes(
+    ink: InkMap, labels: np.ndarray, chosen: list[Stroke], box: tuple[int, int, int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut ``box`` out of the ink map keeping only the chosen strokes and their anti-aliased edges."""
+    x, y, w, h = box
+    keep = np.isin(labels[y : y + h, x : x + w], [stroke.label for stroke in chosen])
+    near = ndimage.binary_dilation(keep, structure=EIGHT_CONNECTED, iterations=2)
+    crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
+    return crop, keep
+
+
+def source_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
+    """A working-size box in the source image's pixels."""
+    return tuple(int(round(value * scale)) for value in box)  # type: ignore[return-value]
+
+
+def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | None:
+    """Bring one digit in a grayscale image (float in [0, 1], any polarity) into MNIST form.
+
+    Returns None when there is no digit (blank, uniform, noise or specks only).
+    """
+    ink = ink_map(gray, side)
+    if ink is None:
+        return None
+    labels, strokes = find_strokes(ink)
+    if not strokes:
+        return None
+    chosen = digit_strokes(strokes)
+    box = union_box([stroke.box for stroke in chosen])
+    if max(box[2], box[3]) < MIN_DIGIT_FRACTION * max(ink.ink.shape) or max(box[2], box[3]) < 2:
+        return None
+    crop, keep = crop_strokes(ink, labels, chosen, box)
+    return Normalized(image=fit_mnist(crop, keep), box=source_box(box, ink.scale), ink=ink)
+
+
+def normalize_mnist(images: np.ndarray) -> np.ndarray:
+    """Normalise MNIST images (uint8, N x 28 x 28, white on black) exactly as uploads are: float32 N x 28 x 28."""
+    out = np.zeros(images.shape, dtype=np.float32)
+    for index, image in enumerate(images):
+        result = normalize_digit(image.astype(np.float32) / 255.0)
+        if result is not None:
+            out[index] = result.image
+    return out

@@ -1,0 +1,147 @@
+"""The Recognizer: the one API that the CLI, the web app and the tests call.
+
+It loads a served model (ONNX Runtime, no TensorFlow) and its model card, and turns image bytes into a
+``Prediction`` (one digit) or a ``NumberReading`` (a number written left to right).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from digitrec import artifacts, imaging, segment
+from digitrec.errors import ModelUnavailable
+from digitrec.normalize import MNIST_SIDE, WORK_SIDE, Normalized, normalize_digit
+
+OK, UNSURE, NO_DIGIT = "ok", "unsure", "no_digit"
+NUMBER_SIDE = 640  # numbers are wide: decode them larger than single digits
+DEFAULT_THRESHOLD = 0.9  # used only when a model card carries no calibrated threshold
+
+
+@dataclass
+class Prediction:
+    """One digit read from an image. ``digit`` is None when ``status`` is "no_digit"."""
+
+    status: str
+    digit: int | None
+    confidence: float
+    probabilities: list[float]
+    box: list[int] | None = None  # [x, y, w, h] in the source image's pixels
+    normalized: np.ndarray | None = field(default=None, repr=False)  # the 28x28 the model saw
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON view."""
+        return {
+            "digit": self.digit,
+            "confidence": round(self.confidence, 6),
+            "probabilities": [round(p, 6) for p in self.probabilities],
+            "status": self.status,
+            "box": self.box,
+        }
+
+
+@dataclass
+class NumberReading:
+    """A number read left to right; ``number`` is "" when there are no digits."""
+
+    status: str
+    number: str
+    digits: list[Prediction]
+    width: int
+    height: int
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON view."""
+        return {
+            "number": self.number,
+            "status": self.status,
+            "digits": [digit.to_dict() for digit in self.digits],
+            "image_size": [self.width, self.height],
+        }
+
+
+class OnnxModel:
+    """An ONNX digit classifier: (N, 28, 28, 1) float32 in [0, 1] -> (N, 10) probabilities."""
+
+    def __init__(self, path: Path) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1  # one image is tiny; threads cost more than they give
+        options.inter_op_num_threads = 1
+        try:
+            self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as error:  # onnxruntime raises its own untyped errors for missing or corrupt files
+            raise ModelUnavailable(f"cannot load model {path}: {error}") from error
+        self.input_name = self.session.get_inputs()[0].name
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities for a batch of normalised images."""
+        batch = np.asarray(images, dtype=np.float32).reshape(-1, MNIST_SIDE, MNIST_SIDE, 1)
+        return self.session.run(None, {self.input_name: batch})[0]
+
+
+class Recognizer:
+    """Reads digits and numbers from image bytes with one model.
+
+    ``model`` is a committed model's name (``default``, ``readme``) or a folder holding model.onnx and card.json.
+    Raises ModelUnavailable when the model cannot be loaded.
+    """
+
+    def __init__(self, model: str | os.PathLike[str] = "default", *, max_pixels: int = imaging.MAX_PIXELS) -> None:
+        folder = Path(model) if Path(model).is_dir() else artifacts.model_dir(str(model))
+        self.name = folder.name
+        self.card = artifacts.load_card(folder)
+        self.model = OnnxModel(folder / artifacts.ONNX_FILE)
+        unsure = self.card.get("unsure") or {}
+        self.threshold = float(unsure.get("threshold", DEFAULT_THRESHOLD)) if isinstance(unsure, dict) else DEFAULT_THRESHOLD
+        self.max_pixels = max_pixels
+
+    def classify(self, images: np.ndarray) -> np.ndarray:
+        """Probabilities (N, 10) for normalised 28x28 images."""
+        return self.model(images)
+
+    def _judge(self, probabilities: np.ndarray, normalized: Normalized, scale: float) -> Prediction:
+        digit = int(probabilities.argmax())
+        confidence = float(probabilities[digit])
+        box = [int(round(value * scale)) for value in normalized.box]
+        return Prediction(
+            status=OK if confidence >= self.threshold else UNSURE,
+            digit=digit,
+            confidence=confidence,
+            probabilities=[float(p) for p in probabilities],
+            box=box,
+            normalized=normalized.image,
+        )
+
+    def predict_gray(self, gray: np.ndarray, scale: float = 1.0) -> Prediction:
+        """Read one digit from a grayscale image (float in [0, 1], either polarity)."""
+        normalized = normalize_digit(gray)
+        if normalized is None:
+            return Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
+        return self._judge(self.classify(normalized.image)[0], normalized, scale)
+
+    def predict(self, data: bytes) -> Prediction:
+        """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
+        decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=WORK_SIDE)
+        return self.predict_gray(decoded.gray, decoded.scale)
+
+    def read_number(self, data: bytes) -> NumberReading:
+        """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
+        decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
+        pieces = segment.split_digits(decoded.gray)
+        if not pieces:
+            return NumberReading(status=NO_DIGIT, number="", digits=[], width=decoded.width, height=decoded.height)
+        probabilities = self.classify(np.stack([piece.image for piece in pieces]))
+        digits = [self._judge(row, piece, decoded.scale) for row, piece in zip(probabilities, pieces)]
+        status = UNSURE if any(digit.status == UNSURE for digit in digits) else OK
+        return NumberReading(
+            status=status,
+            number="".join(str(digit.digit) for digit in digits),
+            digits=digits,
+            width=decoded.width,
+            height=decoded.height,
+        )

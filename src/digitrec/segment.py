@@ -1,0 +1,104 @@
+"""A number in one image -> its digits, left to right, each in MNIST form with its box.
+
+Strokes (connected components, from ``normalize.find_strokes``) that overlap horizontally belong to one digit,
+so a digit drawn in two strokes that do not touch stays one digit. A group much wider than it is tall holds
+touching digits: it is cut at the columns with the least ink near where the cuts are expected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digitrec.normalize import (
+    InkMap,
+    Normalized,
+    Stroke,
+    crop_strokes,
+    find_strokes,
+    fit_mnist,
+    ink_map,
+    source_box,
+    union_box,
+)
+
+NUMBER_WORK_SIDE = 640
+MAX_DIGITS = 12
+SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
+MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks, not digits
+TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
+DIGIT_ASPECT = 0.7  # the width of a typical digit over its height, to count touching digits
+
+
+def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    overlap = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    return max(0, overlap) / max(1, min(a[2], b[2]))
+
+
+def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
+    """Group strokes that overlap horizontally into digits, ordered left to right."""
+    groups: list[list[Stroke]] = []
+    for stroke in sorted(strokes, key=lambda s: s.box[0]):
+        for group in groups:
+            if _overlap_share(union_box([s.box for s in group]), stroke.box) >= SAME_DIGIT_OVERLAP:
+                group.append(stroke)
+                break
+        else:
+            groups.append([stroke])
+    tallest = max(union_box([s.box for s in group])[3] for group in groups)
+    kept = [group for group in groups if union_box([s.box for s in group])[3] >= MIN_HEIGHT_SHARE * tallest]
+    return sorted(kept, key=lambda group: union_box([s.box for s in group])[0])
+
+
+def cut_columns(ink: np.ndarray, count: int) -> list[int]:
+    """Where to cut a crop holding ``count`` touching digits: the least-ink column near each expected cut."""
+    profile = ink.sum(axis=0)
+    width = ink.shape[1]
+    step = width / count
+    cuts = []
+    for index in range(1, count):
+        expected = int(index * step)
+        low, high = max(1, int(expected - 0.3 * step)), min(width - 1, int(expected + 0.3 * step) + 1)
+        cuts.append(low + int(np.argmin(profile[low:high])) if high > low else expected)
+    return cuts
+
+
+def _trim_rows(keep: np.ndarray) -> tuple[int, int]:
+    rows = np.flatnonzero(keep.any(axis=1))
+    return (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, keep.shape[0])
+
+
+def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke]) -> list[Normalized]:
+    """One group of strokes -> one or more normalised digits (several when digits touch)."""
+    box = union_box([stroke.box for stroke in group])
+    crop, keep = crop_strokes(ink, labels, group, box)
+    x, y, w, h = box
+    count = int(round(w / (DIGIT_ASPECT * h))) if w > TOUCHING_ASPECT * h else 1
+    count = max(1, min(count, MAX_DIGITS))
+    edges = [0, *cut_columns(crop, count), w] if count > 1 else [0, w]
+    pieces = []
+    for left, right in zip(edges, edges[1:]):
+        part_keep = keep[:, left:right]
+        if not part_keep.any():
+            continue
+        top, bottom = _trim_rows(part_keep)
+        part_box = (x + left, y + top, right - left, bottom - top)
+        image = fit_mnist(crop[top:bottom, left:right], part_keep[top:bottom])
+        pieces.append(Normalized(image=image, box=source_box(part_box, ink.scale), ink=ink))
+    return pieces
+
+
+def split_digits(gray: np.ndarray, side: int = NUMBER_WORK_SIDE) -> list[Normalized]:
+    """The digits of a number written left to right in a grayscale image (float in [0, 1], either polarity).
+
+    Returns an empty list when the image holds no digit.
+    """
+    ink = ink_map(gray, side)
+    if ink is None:
+        return []
+    labels, strokes = find_strokes(ink)
+    if not strokes:
+        return []
+    digits: list[Normalized] = []
+    for group in group_strokes(strokes):
+        digits.extend(_pieces(ink, labels, group))
+    return digits[:MAX_DIGITS]
