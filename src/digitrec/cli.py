@@ -32,7 +32,11 @@ def _predict(args: argparse.Namespace) -> int:
             failed += 1
             message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             if args.json:
-                print(json.dumps({"file": path, "error": {"code": getattr(error, "code", "io_error"), "message": message}}))
+                print(
+                    json.dumps(
+                        {"file": path, "error": {"code": getattr(error, "code", "io_error"), "message": message}}
+                    )
+                )
             else:
                 print(f"{path}: error: {message}", file=sys.stderr)
             continue

@@ -58,7 +58,9 @@ def _refuse_unknown(data: bytes) -> InvalidImage:
         if data.startswith(signature):
             return UnsupportedFormat(f"this is {name}; send a PNG, JPEG, GIF, BMP or WebP image")
     if any(marker in head for marker in _TEXT_MARKERS):
-        return UnsupportedFormat("this is an SVG/HTML/XML document, not a bitmap image; send a PNG, JPEG, GIF, BMP or WebP")
+        return UnsupportedFormat(
+            "this is an SVG/HTML/XML document, not a bitmap image; send a PNG, JPEG, GIF, BMP or WebP"
+        )
     return InvalidImage("the file is not an image we can read (PNG, JPEG, GIF, BMP or WebP)")
 
 
@@ -68,9 +70,11 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError as error:
         raise _refuse_unknown(data) from error
-    except Image.DecompressionBombError as error:
-        raise ImageTooLarge("the image has far too many pixels (a decompression bomb?)") from error
-    except (OSError, ValueError, SyntaxError) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageTooLarge(
+            f"the image has far too many pixels; the limit is {max_pixels // 1_000_000} megapixels"
+        ) from error
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as error:
         raise InvalidImage(f"the image is damaged or truncated ({error})") from error
     width, height = image.size
     if width <= 0 or height <= 0:
@@ -137,7 +141,11 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECOD
                     upright.thumbnail((side, side), Image.Resampling.BOX, reducing_gap=2.0)
                 gray = _to_array(upright)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-            raise ImageTooLarge("the image has far too many pixels (a decompression bomb?)") from error
+            raise ImageTooLarge(
+                f"the image has far too many pixels; the limit is {max_pixels // 1_000_000} megapixels"
+            ) from error
         except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, struct.error) as error:
             raise InvalidImage(f"the image is damaged or truncated ({error})") from error
-    return DecodedImage(gray=np.ascontiguousarray(gray, dtype=np.float32), width=width, height=height, format=source_format)
+    return DecodedImage(
+        gray=np.ascontiguousarray(gray, dtype=np.float32), width=width, height=height, format=source_format
+    )

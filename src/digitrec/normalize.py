@@ -121,7 +121,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
 
 def _ruled_lines(mask: np.ndarray) -> np.ndarray:
     """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines)."""
-    height, width = mask.shape
+    _height, width = mask.shape
     length = max(8, int(width * LINE_MIN_FRACTION))
     if width < 16 or not (mask.sum(axis=1) >= length).any():
         return np.zeros_like(mask)
@@ -133,7 +133,7 @@ def _ruled_lines(mask: np.ndarray) -> np.ndarray:
     if not runs.any():
         return runs
     columns = np.flatnonzero(rest.any(axis=0))
-    labels, count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+    labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
     lines = np.zeros_like(mask)
     margin = 0.05 * width
     for index, region in enumerate(ndimage.find_objects(labels), start=1):
@@ -166,7 +166,7 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
         return x == 0 or y == 0 or x + w == width or y + h == height
 
     def is_frame(stroke: Stroke) -> bool:
-        x, y, w, h = stroke.box
+        _x, _y, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
         return touches_border(stroke) and (solid or spanning)

@@ -97,7 +97,9 @@ class Recognizer:
         self.card = artifacts.load_card(folder)
         self.model = OnnxModel(folder / artifacts.ONNX_FILE)
         unsure = self.card.get("unsure") or {}
-        self.threshold = float(unsure.get("threshold", DEFAULT_THRESHOLD)) if isinstance(unsure, dict) else DEFAULT_THRESHOLD
+        self.threshold = (
+            float(unsure.get("threshold", DEFAULT_THRESHOLD)) if isinstance(unsure, dict) else DEFAULT_THRESHOLD
+        )
         self.max_pixels = max_pixels
 
     def classify(self, images: np.ndarray) -> np.ndarray:

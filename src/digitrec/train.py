@@ -17,14 +17,14 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import onnxruntime  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import numpy as np
+import onnxruntime
+import tensorflow as tf
 
-from digitrec import artifacts, data, reports  # noqa: E402
-from digitrec.networks import ARCHITECTURES, INPUT_SHAPE  # noqa: E402
-from digitrec.normalize import normalize_mnist  # noqa: E402
+from digitrec import artifacts, data, reports
+from digitrec.networks import ARCHITECTURES, INPUT_SHAPE
+from digitrec.normalize import normalize_mnist
 
 # Accepted predictions must be at least this accurate on the augmented validation set; below the threshold
 # that achieves it, an answer is "unsure".
@@ -222,7 +222,11 @@ def check_parity(model: keras.Model, folder: Path, images: np.ndarray) -> float:
 def architecture_summary(model: keras.Model) -> list[dict[str, object]]:
     """Each layer's class, output shape and parameter count."""
     return [
-        {"layer": layer.__class__.__name__, "output_shape": list(layer.output.shape[1:]), "parameters": layer.count_params()}
+        {
+            "layer": layer.__class__.__name__,
+            "output_shape": list(layer.output.shape[1:]),
+            "parameters": layer.count_params(),
+        }
         for layer in model.layers
     ]
 
@@ -245,7 +249,11 @@ def write_report(
         "parameters": int(model.count_params()),
         "input": {"shape": [1, 28, 28, 1], "dtype": "float32", "range": [0, 1], "polarity": "white digit on black"},
         "training": asdict(config)
-        | {"train_images": len(prepared.y_train), "validation_images": len(prepared.y_val), "epochs_run": len(history["loss"])},
+        | {
+            "train_images": len(prepared.y_train),
+            "validation_images": len(prepared.y_val),
+            "epochs_run": len(history["loss"]),
+        },
         "history": history,
         "test": test,
         "data_checksums_md5": data.checksums(),

@@ -1,0 +1,195 @@
+"""Decoding: formats, modes, transparency, orientation, limits and clear errors."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+from digitrec import imaging
+from digitrec.errors import EmptyImage, ImageTooLarge, InvalidImage, UnsupportedFormat
+from tests.conftest import encode
+
+
+def stroke_image(mode: str = "L", size: int = 64, ink=0, paper=255) -> Image.Image:
+    """A vertical bar (a '1') of ``ink`` on ``paper``."""
+    image = Image.new(mode, (size, size), paper)
+    ImageDraw.Draw(image).rectangle([size // 2 - 3, size // 5, size // 2 + 3, size * 4 // 5], fill=ink)
+    return image
+
+
+def bar_is_dark_on_light(gray: np.ndarray) -> bool:
+    middle = gray.shape[1] // 2
+    return gray[gray.shape[0] // 2, middle] < 0.2 and gray[gray.shape[0] // 2, 2] > 0.8
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "BMP", "WEBP"])
+def test_each_allowed_format_decodes(fmt):
+    decoded = imaging.decode_image(encode(stroke_image("RGB", ink=(0, 0, 0), paper=(255, 255, 255)), fmt))
+    assert decoded.format == fmt
+    assert decoded.gray.dtype == np.float32
+    assert decoded.gray.shape == (64, 64)
+    assert bar_is_dark_on_light(decoded.gray)
+
+
+def test_transparent_canvas_with_dark_strokes_reads_as_the_drawing():
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle([29, 12, 35, 51], fill=(0, 0, 0, 255))
+    assert bar_is_dark_on_light(imaging.decode_image(encode(image)).gray)
+
+
+def test_transparent_canvas_with_light_strokes_keeps_them_visible():
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle([29, 12, 35, 51], fill=(255, 255, 255, 255))
+    gray = imaging.decode_image(encode(image)).gray
+    assert gray[32, 32] > 0.8 and gray[32, 2] < 0.2
+
+
+def test_la_and_palette_transparency_are_composited():
+    la = Image.new("LA", (64, 64), (255, 0))
+    ImageDraw.Draw(la).rectangle([29, 12, 35, 51], fill=(0, 255))
+    assert bar_is_dark_on_light(imaging.decode_image(encode(la)).gray)
+    palette = la.convert("RGBA").convert("P")
+    palette.info["transparency"] = palette.getpixel((0, 0))
+    assert bar_is_dark_on_light(imaging.decode_image(encode(palette, transparency=palette.getpixel((0, 0)))).gray)
+
+
+def test_sixteen_bit_png_is_scaled():
+    image = Image.fromarray(np.asarray(stroke_image()).astype(np.uint16) * 257)
+    assert image.mode.startswith("I;16")
+    gray = imaging.decode_image(encode(image)).gray
+    assert bar_is_dark_on_light(gray) and gray.max() <= 1.0
+
+
+def test_cmyk_jpeg_and_bilevel_png():
+    cmyk = stroke_image("RGB", ink=(0, 0, 0), paper=(255, 255, 255)).convert("CMYK")
+    assert bar_is_dark_on_light(imaging.decode_image(encode(cmyk, "JPEG")).gray)
+    bilevel = stroke_image("1", ink=0, paper=1)
+    assert bar_is_dark_on_light(imaging.decode_image(encode(bilevel)).gray)
+
+
+def test_animated_gif_gives_its_first_frame():
+    first = stroke_image()
+    second = Image.new("L", (64, 64), 0)
+    data = encode(first, "GIF", save_all=True, append_images=[second], duration=100)
+    assert bar_is_dark_on_light(imaging.decode_image(data).gray)
+
+
+def test_exif_orientation_is_honoured():
+    wide = Image.new("L", (80, 40), 255)
+    ImageDraw.Draw(wide).rectangle([0, 0, 9, 39], fill=0)  # a dark band on the left
+    exif = Image.Exif()
+    exif[imaging.EXIF_ORIENTATION] = 6  # rotate 90 degrees clockwise to display
+    decoded = imaging.decode_image(encode(wide, "JPEG", exif=exif))
+    assert (decoded.width, decoded.height) == (40, 80)
+    assert decoded.gray[:8].mean() < 0.3  # the band is now at the top
+    assert decoded.gray[-10:].mean() > 0.8
+
+
+def test_large_jpeg_is_decoded_at_reduced_size_with_its_source_size_kept():
+    photo = stroke_image("RGB", size=3000, ink=(0, 0, 0), paper=(250, 250, 250))
+    decoded = imaging.decode_image(encode(photo, "JPEG"), side=200)
+    assert max(decoded.gray.shape) <= 200
+    assert (decoded.width, decoded.height) == (3000, 3000)
+    assert decoded.scale == pytest.approx(15, rel=0.05)
+
+
+def test_empty_bytes():
+    with pytest.raises(EmptyImage, match="empty"):
+        imaging.decode_image(b"")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.7\n%...", "PDF"),
+        (b"%!PS-Adobe-3.0 EPSF-3.0\n", "PostScript"),
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>', "SVG"),
+        (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "SVG/HTML"),
+        (b"II*\x00" + b"\x00" * 100, "TIFF"),
+    ],
+)
+def test_documents_posing_as_images_are_refused_by_name(data, message):
+    with pytest.raises(UnsupportedFormat, match=message):
+        imaging.decode_image(data)
+
+
+def test_random_bytes_and_truncated_images_are_invalid():
+    with pytest.raises(InvalidImage, match="not an image"):
+        imaging.decode_image(np.random.default_rng(1).bytes(5000))
+    png = encode(stroke_image(size=256))
+    with pytest.raises(InvalidImage, match="damaged or truncated"):
+        imaging.decode_image(png[: len(png) // 2])
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims a huge size: signature, IHDR and an empty IDAT."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def test_pixel_cap_is_checked_before_decoding():
+    with pytest.raises(ImageTooLarge, match="limit"):
+        imaging.decode_image(png_header_only(12000, 12000))
+    with pytest.raises(ImageTooLarge):
+        imaging.decode_image(encode(Image.new("L", (300, 300), 255)), max_pixels=10_000)
+
+
+def test_a_real_decompression_bomb_is_refused_quickly():
+    bomb = encode(Image.new("1", (12000, 12000), 1), optimize=True)
+    assert len(bomb) < 200_000
+    with pytest.raises(ImageTooLarge):
+        imaging.decode_image(bomb)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    mode=st.sampled_from(["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"]),
+    width=st.integers(1, 300),
+    height=st.integers(1, 300),
+    fmt=st.sampled_from(["PNG", "JPEG", "GIF", "BMP", "WEBP"]),
+    seed=st.integers(0, 2**16),
+)
+def test_any_mode_and_size_decodes_to_gray_in_unit_range_or_a_clear_error(mode, width, height, fmt, seed):
+    rng = np.random.default_rng(seed)
+    image = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8)).convert(mode)
+    try:
+        data = encode(image, fmt)
+    except (OSError, ValueError, KeyError):
+        return  # Pillow cannot write this mode in this format; nothing to decode
+    try:
+        decoded = imaging.decode_image(data)
+    except InvalidImage:
+        return
+    assert decoded.gray.ndim == 2 and decoded.gray.dtype == np.float32
+    assert float(decoded.gray.min()) >= 0.0 and float(decoded.gray.max()) <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_raise_anything_but_invalid_image(data):
+    try:
+        imaging.decode_image(data)
+    except InvalidImage:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(cut=st.integers(1, 400), flips=st.lists(st.integers(0, 10_000), max_size=6))
+def test_damaged_real_images_never_raise_anything_but_invalid_image(cut, flips):
+    data = bytearray(encode(stroke_image("RGB", size=40, ink=(0, 0, 0), paper=(255, 255, 255)), "PNG"))
+    for position in flips:
+        data[position % len(data)] ^= 0x5A
+    try:
+        imaging.decode_image(bytes(data[: max(1, len(data) - cut)]))
+    except InvalidImage:
+        pass
