@@ -82,11 +82,12 @@ def _background(ink: np.ndarray) -> np.ndarray:
     cells = 16
     coarse_size = (max(2, width * cells // max(height, width)), max(2, height * cells // max(height, width)))
     coarse = np.asarray(Image.fromarray(ink, mode="F").resize(coarse_size, Image.Resampling.BOX))
-    # The minimum over neighbouring cells drops the strokes; the mean smooths the steps between cells.
-    coarse = ndimage.minimum_filter(coarse, size=3, mode="nearest")
+    # An opening (minimum, then maximum, over neighbouring cells) drops the strokes but keeps gradients;
+    # the mean smooths the steps between cells.
+    coarse = ndimage.grey_opening(coarse, size=(3, 3), mode="nearest")
     coarse = ndimage.uniform_filter(coarse, size=3, mode="nearest")
     background = Image.fromarray(coarse.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
-    return np.minimum(np.asarray(background, dtype=np.float32), ink.min() + 0.9 * (np.median(ink) - ink.min()) + 1e-6)
+    return np.asarray(background, dtype=np.float32)
 
 
 def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
@@ -98,15 +99,21 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     if work.size == 0:
         return None
     low, median, high = np.percentile(work, [1, 50, 99])
-    inverted = bool(median - low > high - median)
+    dark_tail, light_tail = median - low, high - median
+    if abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
+        inverted = bool(dark_tail > light_tail)  # the ink is the tail that reaches further from the paper
+    else:
+        inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
     ink = 1.0 - work if inverted else work.copy()
     if max(ink.shape) > SMALL_IMAGE_SIDE:
         background = _background(ink)
         ink = (ink - background) / np.maximum(1.0 - background, 0.25)
-    np.clip(ink, 0.0, 1.0, out=ink)
 
+    # Noise is measured before clipping, where it is still symmetric around the paper's level.
     level = float(np.median(ink))
     sigma = 1.4826 * float(np.median(np.abs(ink - level)))
+    np.clip(ink, 0.0, 1.0, out=ink)
+    level = max(level, 0.0)
     smoothed = ndimage.uniform_filter(ink, size=2) if min(ink.shape) > 2 else ink
     peak = float(smoothed.max())
     if peak < max(MIN_CONTRAST, level + NOISE_SIGMAS * sigma):
@@ -141,7 +148,7 @@ def _ruled_lines(mask: np.ndarray) -> np.ndarray:
         beyond = columns.size == 0 or (left < columns[0] - margin and right > columns[-1] + margin)
         if beyond:
             lines[region] |= labels[region] == index
-    return ndimage.maximum_filter1d(lines, size=3, axis=0) & mask
+    return lines
 
 
 def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
@@ -198,18 +205,28 @@ def union_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, in
 
 
 def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
-    """The strokes of the main digit: the largest stroke and those close to it (a 5's bar, a 4 in two strokes)."""
-    anchor = strokes[0]
-    x, y, w, h = anchor.box
-    reach = 0.35 * max(w, h)
-    chosen = [anchor]
-    for stroke in strokes[1:]:
-        sx, sy, sw, sh = stroke.box
-        gap_x = max(0.0, max(sx - (x + w), x - (sx + sw)))
-        gap_y = max(0.0, max(sy - (y + h), y - (sy + sh)))
-        if gap_x <= reach and gap_y <= reach:
-            chosen.append(stroke)
+    """The strokes of the main digit: the largest stroke and, step by step, those close to what is chosen.
+
+    Growing step by step keeps a digit whole when it is drawn in several strokes (a 5's bar, a 4 in two
+    strokes) or cut into pieces where a ruled line crossed it.
+    """
+    chosen, rest = [strokes[0]], strokes[1:]
+    grew = True
+    while grew and rest:
+        x, y, w, h = union_box([stroke.box for stroke in chosen])
+        reach = 0.35 * max(w, h)
+        near = [s for s in rest if _gap(s.box, (x, y, w, h)) <= reach]
+        grew = bool(near)
+        chosen += near
+        rest = [s for s in rest if s not in near]
     return chosen
+
+
+def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """The larger of the horizontal and vertical gaps between two boxes (0 when they overlap)."""
+    gap_x = max(0, a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]))
+    gap_y = max(0, a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]))
+    return max(gap_x, gap_y)
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -221,15 +238,14 @@ def stroke_width(mask: np.ndarray) -> float:
     return 2.0 * area / max(boundary, 1)
 
 
-def fit_mnist(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def fit_mnist(ink: np.ndarray) -> np.ndarray:
     """Fit a cropped ink image into MNIST form: stroke width normalised, longer side 20 px, centre of mass central.
 
-    ``ink`` is float in [0, 1] (ink bright) cropped to the digit; ``mask`` is its confident-ink mask.
-    Returns a float32 (28, 28) array in [0, 1].
+    ``ink`` is float in [0, 1] (ink bright) cropped to the digit. Returns a float32 (28, 28) array in [0, 1].
     """
     height, width = ink.shape
     scale = FIT_SIDE / max(height, width)
-    width_px = stroke_width(mask) * scale
+    width_px = stroke_width(ink > 0.5) * scale
     if width_px < 0.75 * MNIST_STROKE_PX and scale < 1.0:
         # Thin pen strokes would fade to grey at 20 px: thicken them first, as a wider pen would have drawn.
         grow = int(round((MNIST_STROKE_PX - width_px) / scale))
@@ -287,8 +303,8 @@ def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | Non
     box = union_box([stroke.box for stroke in chosen])
     if max(box[2], box[3]) < MIN_DIGIT_FRACTION * max(ink.ink.shape) or max(box[2], box[3]) < 2:
         return None
-    crop, keep = crop_strokes(ink, labels, chosen, box)
-    return Normalized(image=fit_mnist(crop, keep), box=source_box(box, ink.scale), ink=ink)
+    crop, _ = crop_strokes(ink, labels, chosen, box)
+    return Normalized(image=fit_mnist(crop), box=source_box(box, ink.scale), ink=ink)
 
 
 def normalize_mnist(images: np.ndarray) -> np.ndarray:

@@ -50,15 +50,21 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
 
 
 def cut_columns(ink: np.ndarray, count: int) -> list[int]:
-    """Where to cut a crop holding ``count`` touching digits: the least-ink column near each expected cut."""
+    """Where to cut a crop holding ``count`` touching digits.
+
+    Near each expected cut, the column with the least ink when it is a clear valley (where two digits
+    merely touch); otherwise the expected position itself (where they overlap, no column is better).
+    """
     profile = ink.sum(axis=0)
     width = ink.shape[1]
     step = width / count
+    valley = 0.5 * float(np.median(profile))
     cuts = []
     for index in range(1, count):
         expected = int(index * step)
         low, high = max(1, int(expected - 0.3 * step)), min(width - 1, int(expected + 0.3 * step) + 1)
-        cuts.append(low + int(np.argmin(profile[low:high])) if high > low else expected)
+        best = low + int(np.argmin(profile[low:high])) if high > low else expected
+        cuts.append(best if profile[best] <= valley else expected)
     return cuts
 
 
@@ -82,7 +88,7 @@ def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke]) -> list[Normal
             continue
         top, bottom = _trim_rows(part_keep)
         part_box = (x + left, y + top, right - left, bottom - top)
-        image = fit_mnist(crop[top:bottom, left:right], part_keep[top:bottom])
+        image = fit_mnist(crop[top:bottom, left:right])
         pieces.append(Normalized(image=image, box=source_box(part_box, ink.scale), ink=ink))
     return pieces
 

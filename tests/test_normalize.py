@@ -1,0 +1,136 @@
+"""Normalisation to MNIST form: polarity, lighting, noise, crop, fit, centre of mass, and "no digit"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from PIL import Image, ImageDraw
+from scipy import ndimage
+
+from digitrec import normalize
+
+
+def seven(size: int = 200, width: int = 12) -> np.ndarray:
+    """A '7' drawn dark on white paper, as floats in [0, 1]."""
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    s = size / 200
+    draw.line([(60 * s, 50 * s), (140 * s, 50 * s), (95 * s, 155 * s)], fill=0, width=max(1, int(width * s)))
+    return np.asarray(image, dtype=np.float32) / 255.0
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two 28x28 images."""
+    return float((a * b).sum() / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))
+
+
+def test_mnist_digits_are_left_almost_unchanged(mnist_test):
+    images = mnist_test.images[:300]
+    normalised = normalize.normalize_mnist(images)
+    assert normalised.shape == (300, 28, 28) and normalised.dtype == np.float32
+    difference = np.abs(normalised - images / 255.0).mean(axis=(1, 2))
+    assert np.median(difference) < 0.005
+    assert (normalised.max(axis=(1, 2)) > 0.9).all()
+
+
+def test_result_is_mnist_form():
+    result = normalize.normalize_digit(seven())
+    assert result is not None
+    image = result.image
+    assert image.shape == (28, 28) and image.dtype == np.float32
+    assert 0.0 <= image.min() and image.max() == pytest.approx(1.0)
+    rows, cols = np.nonzero(image > 0.05)
+    assert max(np.ptp(rows), np.ptp(cols)) + 1 in (20, 21, 22)  # fitted to 20 px (plus anti-aliasing)
+    centre = ndimage.center_of_mass(image)
+    assert centre == pytest.approx(normalize.MNIST_CENTRE, abs=0.6)
+    x, y, w, h = result.box
+    assert 50 <= x <= 60 and 40 <= y <= 50 and 75 <= w <= 95 and 105 <= h <= 120
+
+
+def test_polarity_does_not_matter():
+    dark_on_light = normalize.normalize_digit(seven())
+    light_on_dark = normalize.normalize_digit(1.0 - seven())
+    assert similarity(dark_on_light.image, light_on_dark.image) > 0.99
+
+
+def test_uneven_lighting_and_tinted_paper_are_removed():
+    clean = normalize.normalize_digit(seven()).image
+    height, width = 200, 200
+    gradient = np.linspace(0.45, 1.0, width)[np.newaxis, :] * np.linspace(0.8, 1.0, height)[:, np.newaxis]
+    photo = seven() * gradient * np.float32(0.9) + 0.02
+    photo += np.random.default_rng(0).normal(0, 0.02, photo.shape)
+    result = normalize.normalize_digit(np.clip(photo, 0, 1).astype(np.float32))
+    assert similarity(clean, result.image) > 0.95
+
+
+def test_ruled_lines_are_ignored():
+    clean = normalize.normalize_digit(seven()).image
+    ruled = seven().copy()
+    for row in range(20, 200, 30):
+        ruled[row : row + 2, :] = np.minimum(ruled[row : row + 2, :], 0.6)  # ink stays dark over a line
+    assert similarity(clean, normalize.normalize_digit(ruled).image) > 0.9
+
+
+def test_specks_and_a_dark_border_are_ignored():
+    clean = normalize.normalize_digit(seven()).image
+    dirty = seven().copy()
+    dirty[10:13, 10:13] = 0.0  # a speck
+    dirty[180:182, 20:22] = 0.0
+    dirty[:, :6] = 0.05  # a dark scanner edge along the left side
+    assert similarity(clean, normalize.normalize_digit(dirty).image) > 0.95
+
+
+def test_thin_pen_strokes_are_thickened_to_mnist_width():
+    thin = normalize.normalize_digit(seven(size=600, width=6)).image
+    assert normalize.stroke_width(thin > 0.5) >= 1.5
+
+
+def test_a_digit_in_two_separate_strokes_stays_whole():
+    image = Image.new("L", (200, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(70, 40), (60, 110), (130, 110)], fill=0, width=10)  # a '4' without touching strokes
+    draw.line([(110, 60), (110, 170)], fill=0, width=10)
+    result = normalize.normalize_digit(np.asarray(image, dtype=np.float32) / 255)
+    x, y, w, h = result.box
+    assert y <= 40 and y + h >= 165 and x <= 60 and x + w >= 125
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [
+        np.ones((280, 280), np.float32),
+        np.zeros((280, 280), np.float32),
+        np.full((50, 80), 0.5, np.float32),
+        np.clip(np.random.default_rng(3).normal(0.85, 0.03, (400, 300)), 0, 1).astype(np.float32),
+        (np.linspace(0.5, 0.95, 300)[np.newaxis, :] * np.ones((200, 1))).astype(np.float32),
+    ],
+    ids=["white", "black", "grey", "noisy paper", "shadowed paper"],
+)
+def test_blank_images_are_no_digit(blank):
+    assert normalize.normalize_digit(blank) is None
+
+
+def test_a_lone_speck_is_no_digit():
+    canvas = np.ones((280, 280), np.float32)
+    canvas[140:144, 100:104] = 0.0
+    assert normalize.normalize_digit(canvas) is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 120), st.integers(1, 120)),
+        elements=st.floats(0, 1, width=32),
+    )
+)
+def test_any_image_gives_mnist_form_or_no_digit(gray):
+    result = normalize.normalize_digit(gray)
+    if result is not None:
+        assert result.image.shape == (28, 28)
+        assert result.image.dtype == np.float32
+        assert float(result.image.min()) >= 0.0 and float(result.image.max()) <= 1.0
+        assert np.isfinite(result.image).all()

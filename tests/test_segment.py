@@ -1,0 +1,65 @@
+"""Splitting a number into digits: order, separate strokes, touching digits, marks."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from digitrec import segment
+
+
+def paper(width: int = 600, height: int = 200) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("L", (width, height), 255)
+    return image, ImageDraw.Draw(image)
+
+
+def gray(image: Image.Image) -> np.ndarray:
+    return np.asarray(image, dtype=np.float32) / 255.0
+
+
+def test_separate_digits_come_left_to_right_with_boxes():
+    image, draw = paper()
+    starts = [60, 220, 400]
+    for x in reversed(starts):  # draw right to left: order must come from position
+        draw.ellipse([x, 50, x + 80, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image))
+    assert len(digits) == 3
+    lefts = [digit.box[0] for digit in digits]
+    assert lefts == sorted(lefts)
+    for digit, start in zip(digits, starts, strict=True):
+        x, y, w, h = digit.box
+        assert abs(x - start) <= 4 and abs(y - 50) <= 4 and abs(w - 81) <= 6 and abs(h - 111) <= 6
+        assert digit.image.shape == (28, 28)
+
+
+def test_a_digit_of_two_strokes_that_do_not_touch_stays_one():
+    image, draw = paper()
+    draw.line([(100, 60), (100, 160)], fill=0, width=10)  # a '1'
+    draw.line([(240, 50), (310, 50)], fill=0, width=10)  # a '5': its bar does not touch its body
+    draw.line([(245, 65), (245, 100)], fill=0, width=10)
+    draw.arc([230, 90, 310, 165], start=270, end=160, fill=0, width=10)
+    digits = segment.split_digits(gray(image))
+    assert len(digits) == 2
+
+
+def test_touching_digits_are_split():
+    image, draw = paper()
+    draw.ellipse([100, 50, 180, 160], outline=0, width=10)
+    draw.ellipse([172, 50, 252, 160], outline=0, width=10)  # touches the first
+    digits = segment.split_digits(gray(image))
+    assert len(digits) == 2
+    assert digits[0].box[0] < digits[1].box[0]
+    assert abs(digits[0].box[2] - digits[1].box[2]) < 25
+
+
+def test_small_marks_between_digits_are_not_digits():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.ellipse([180, 145, 192, 157], fill=0)  # a decimal point
+    draw.ellipse([240, 50, 320, 160], outline=0, width=10)
+    assert len(segment.split_digits(gray(image))) == 2
+
+
+def test_blank_is_no_digits():
+    image, _ = paper()
+    assert segment.split_digits(gray(image)) == []
