@@ -71,8 +71,6 @@ def _train(args: argparse.Namespace) -> int:
     from digitrec.train import TrainConfig, train
 
     config = TrainConfig(model=args.model, epochs=args.epochs or TrainConfig.epochs, seed=args.seed)
-    if args.model == "readme" and not args.epochs:
-        config.epochs = 15
     config.train_limit = args.limit
     train(config, args.data, args.out)
     return 0

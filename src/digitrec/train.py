@@ -41,7 +41,7 @@ class TrainConfig:
     learning_rate: float = 3e-3
     seed: int = 2026
     validation_size: int = 5000
-    patience: int = 6
+    patience: int = 10
     rotation_degrees: float = 12.0
     zoom: float = 0.12
     shift: float = 0.08
