@@ -41,7 +41,7 @@ def test_result_is_mnist_form():
     assert result is not None
     image = result.image
     assert image.shape == (28, 28) and image.dtype == np.float32
-    assert 0.0 <= image.min() and image.max() == pytest.approx(1.0)
+    assert image.min() >= 0.0 and image.max() == pytest.approx(1.0)
     rows, cols = np.nonzero(image > 0.05)
     assert max(np.ptp(rows), np.ptp(cols)) + 1 in (20, 21, 22)  # fitted to 20 px (plus anti-aliasing)
     centre = ndimage.center_of_mass(image)
