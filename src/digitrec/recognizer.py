@@ -30,7 +30,10 @@ class Prediction:
     confidence: float
     probabilities: list[float]
     box: list[int] | None = None  # [x, y, w, h] in the source image's pixels
+    image_size: list[int] | None = None  # [width, height] of the source image
     normalized: np.ndarray | None = field(default=None, repr=False)  # the 28x28 the model saw
+    ink: np.ndarray | None = field(default=None, repr=False)  # the ink map it was cut from (working size)
+    source: np.ndarray | None = field(default=None, repr=False)  # the decoded grayscale image
 
     def to_dict(self) -> dict[str, object]:
         """The JSON view."""
@@ -40,6 +43,7 @@ class Prediction:
             "probabilities": [round(p, 6) for p in self.probabilities],
             "status": self.status,
             "box": self.box,
+            "image_size": self.image_size,
         }
 
 
@@ -52,6 +56,8 @@ class NumberReading:
     digits: list[Prediction]
     width: int
     height: int
+    ink: np.ndarray | None = field(default=None, repr=False)  # the ink map the digits were cut from
+    source: np.ndarray | None = field(default=None, repr=False)  # the decoded grayscale image
 
     def to_dict(self) -> dict[str, object]:
         """The JSON view."""
@@ -117,6 +123,7 @@ class Recognizer:
             probabilities=[float(p) for p in probabilities],
             box=box,
             normalized=normalized.image,
+            ink=normalized.ink.ink,
         )
 
     def predict_gray(self, gray: np.ndarray, scale: float = 1.0) -> Prediction:
@@ -129,14 +136,19 @@ class Recognizer:
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=WORK_SIDE)
-        return self.predict_gray(decoded.gray, decoded.scale)
+        prediction = self.predict_gray(decoded.gray, decoded.scale)
+        prediction.source = decoded.gray
+        prediction.image_size = [decoded.width, decoded.height]
+        return prediction
 
     def read_number(self, data: bytes) -> NumberReading:
         """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
         pieces = segment.split_digits(decoded.gray)
         if not pieces:
-            return NumberReading(status=NO_DIGIT, number="", digits=[], width=decoded.width, height=decoded.height)
+            return NumberReading(
+                status=NO_DIGIT, number="", digits=[], width=decoded.width, height=decoded.height, source=decoded.gray
+            )
         probabilities = self.classify(np.stack([piece.image for piece in pieces]))
         digits = [self._judge(row, piece, decoded.scale) for row, piece in zip(probabilities, pieces)]
         status = UNSURE if any(digit.status == UNSURE for digit in digits) else OK
@@ -146,4 +158,6 @@ class Recognizer:
             digits=digits,
             width=decoded.width,
             height=decoded.height,
+            ink=pieces[0].ink.ink,
+            source=decoded.gray,
         )

@@ -1,0 +1,55 @@
+"""The web app: ``create_app()`` builds a Flask application with the pages and the JSON API.
+
+Configuration: the defaults below, then ``DIGITREC_*`` environment variables (``DIGITREC_MODEL=readme``,
+``DIGITREC_MAX_IN_FLIGHT=8``, ...), then the dict a test passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from digitrec import artifacts, imaging
+
+MEGABYTE = 1024 * 1024
+
+DEFAULTS: dict[str, object] = {
+    "MODEL": "default",  # the model a request gets when it names none
+    "MODELS_ROOT": str(artifacts.MODELS_DIR),  # folder holding default/ and readme/
+    "MAX_CONTENT_LENGTH": 10 * MEGABYTE,  # request body cap: larger bodies get 413
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # text fields of a form (the image travels as a file part)
+    "MAX_FORM_PARTS": 16,
+    "MAX_PIXELS": imaging.MAX_PIXELS,  # checked from the header, before decoding
+    "MAX_IN_FLIGHT": 4,  # recognitions running at once in one worker (about 2 ms each) ...
+    "QUEUE_WAIT_S": 0.1,  # ... and how long a request waits for one of them before a 503 with Retry-After
+    "RETRY_AFTER_S": 1,
+    "MODEL_RETRY_S": 5.0,  # how often a model that failed to load is tried again
+}
+
+
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    """Build the application: configuration, the loaded models, security headers, error pages, blueprints."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("DIGITREC")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["DEBUG"] = bool(test_config and test_config.get("DEBUG"))  # never from the environment
+
+    from digitrec.web import api, pages, security
+    from digitrec.web.registry import ModelRegistry
+
+    app.extensions["digitrec"] = ModelRegistry(
+        root=app.config["MODELS_ROOT"],
+        default=str(app.config["MODEL"]),
+        max_pixels=int(app.config["MAX_PIXELS"]),
+        max_in_flight=int(app.config["MAX_IN_FLIGHT"]),
+        queue_wait_s=float(app.config["QUEUE_WAIT_S"]),
+        retry_s=float(app.config["MODEL_RETRY_S"]),
+    )
+    security.init_app(app)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    api.register_error_handlers(app)
+    return app
