@@ -32,6 +32,13 @@ NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
+LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
+MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo may be a margin line
+LINE_REST_MIN_SHARE = 0.002  # in photos, ink a line must reach beyond is at least this share of the image
+LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is above this
+LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
+LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
+MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
 
@@ -132,26 +139,114 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     return InkMap(ink=ink, mask=mask, scale=scale, inverted=inverted)
 
 
-def _ruled_lines(mask: np.ndarray) -> np.ndarray:
-    """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines)."""
-    _height, width = mask.shape
-    length = max(8, int(width * LINE_MIN_FRACTION))
-    if width < 16 or not (mask.sum(axis=1) >= length).any():
-        return np.zeros_like(mask)
-    # Thicken vertically a little so that a slightly tilted line still forms long runs.
+def _line_bands(mask: np.ndarray, length: int, bridge: int) -> np.ndarray:
+    """Where ``mask`` holds horizontal runs at least ``length`` long, gaps up to ``bridge`` pixels closed.
+
+    A run is looked for in a band three rows high, so that a slightly tilted line, which steps from one row to
+    the next, still forms one run; bridging closes the breaks where a faint line fades between two rows.
+    """
     thick = ndimage.maximum_filter1d(mask, size=3, axis=0)
+    if bridge > 1:
+        thick = ndimage.binary_closing(thick, structure=np.ones((1, bridge), dtype=bool), border_value=1)
     full = ndimage.uniform_filter1d(thick.astype(np.float32), size=length, axis=1) > 0.999
-    runs = ndimage.maximum_filter1d(full, size=length, axis=1) & mask
-    rest = mask & ~ndimage.maximum_filter1d(runs, size=5, axis=0)
+    return ndimage.maximum_filter1d(full, size=length, axis=1)
+
+
+def _faint_line_bands(strength: np.ndarray, length: int, smooth: int) -> np.ndarray:
+    """Where horizontal lines at least ``length`` long run through an ink-strength image, faint ones included.
+
+    The strength of three rows together (a line between two rows is split between them) is averaged along
+    the row over ``smooth`` pixels: noise averages away, a line stays, even where it fades for a stretch.
+    """
+    rows = ndimage.uniform_filter1d(strength, size=3, axis=0, mode="constant") * 3.0
+    evidence = ndimage.uniform_filter1d(rows, size=smooth, axis=1, mode="nearest") > LINE_EVIDENCE
+    full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=length, axis=1) > 0.999
+    return ndimage.maximum_filter1d(full, size=length, axis=1)
+
+
+def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """Shift each column of ``mask`` up by ``shifts[column]`` rows (pixels shifted out are lost, zeros come in)."""
+    height, _width = mask.shape
+    rows = np.arange(height)[:, np.newaxis] + shifts[np.newaxis, :]
+    inside = (rows >= 0) & (rows < height)
+    columns = np.broadcast_to(np.arange(mask.shape[1]), rows.shape)
+    return np.where(inside, mask[np.clip(rows, 0, height - 1), columns], np.zeros((), dtype=mask.dtype))
+
+
+def _line_shifts(mask: np.ndarray) -> np.ndarray:
+    """Per-column row shifts that make the dominant near-horizontal lines of ``mask`` (ink strength) horizontal.
+
+    Tries slopes up to ``LINE_MAX_SLOPE`` and keeps the one under which the rows' ink is most concentrated
+    (the highest row sum): ruled lines then each fall in a row or two.
+    """
+    width = mask.shape[1]
+    offsets = np.arange(width) - width / 2
+    best, best_shifts = -1.0, np.zeros(width, dtype=int)
+    for slope in np.linspace(-LINE_MAX_SLOPE, LINE_MAX_SLOPE, 2 * LINE_SLOPE_STEPS + 1):
+        shifts = np.round(slope * offsets).astype(int)
+        profile = _shear(mask, shifts).sum(axis=1)
+        peak = float(np.max(profile[:-1] + profile[1:])) if profile.size > 1 else float(profile.max())
+        if peak > best + 0.5:
+            best, best_shifts = peak, shifts
+    return best_shifts
+
+
+def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
+    """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines).
+
+    In photo-sized images (longer side above ``SMALL_IMAGE_SIDE``), lines are straightened first and found in
+    the ink strength ``ink`` (when given) averaged along them, so a faint line is taken whole where it fades
+    below the mask's threshold; specks do not count as ink a line must reach beyond; and a vertical line
+    running the sheet's whole height (a margin line) is found as well. Digit-sized crops, MNIST among them,
+    are read exactly as before.
+    """
+    height, width = mask.shape
+    photo = max(height, width) > SMALL_IMAGE_SIDE
+    length = max(8, int(width * LINE_MIN_FRACTION))
+    # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows.
+    if width < 16 or not (photo or (mask.sum(axis=1) >= length).any()):
+        lines = np.zeros_like(mask)
+    elif photo:
+        # A photographed sheet is seldom square to the frame: straighten its lines before looking for them.
+        strength = mask.astype(np.float32) if ink is None else ink
+        shifts = _line_shifts(strength)
+        runs = _faint_line_bands(_shear(strength, shifts), length, smooth=max(3, width // LINE_SMOOTH_DIVISOR))
+        lines = _shear(_beyond_the_rest(runs, _shear(mask, shifts), along=1, photo=True), -shifts)
+    else:
+        runs = _line_bands(mask, length, bridge=0) & mask
+        lines = _beyond_the_rest(runs, mask, along=1, photo=False)
+    if photo and width >= MARGIN_MIN_ASPECT * height:
+        strength = (mask.astype(np.float32) if ink is None else ink).T
+        margins = _faint_line_bands(strength, int(MARGIN_MIN_FRACTION * height), max(3, height // LINE_SMOOTH_DIVISOR)).T
+        lines |= _beyond_the_rest(margins, mask & ~lines, along=0, photo=True)
+    return lines & mask
+
+
+def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool) -> np.ndarray:
+    """The components of ``runs`` that reach beyond the rest of the ink at both ends, along axis ``along``.
+
+    In a photo, the rest leaves out the lines' rows (columns) from edge to edge, so that a line's faint ends
+    are not taken for ink it must reach beyond, and leaves out specks (dust, noise, the paper's edge).
+    """
     if not runs.any():
         return runs
-    columns = np.flatnonzero(rest.any(axis=0))
+    across = 1 - along
+    near = ndimage.maximum_filter1d(runs, size=5, axis=across)
+    if photo:
+        near = near | near.any(axis=along, keepdims=True)
+    rest = mask & ~near
+    if photo and rest.any():
+        rest_labels, _count = ndimage.label(rest, structure=EIGHT_CONNECTED)
+        areas = np.bincount(rest_labels.ravel())
+        areas[0] = 0
+        rest = areas[rest_labels] >= LINE_REST_MIN_SHARE * rest.size
+    positions = np.flatnonzero(rest.any(axis=across))
     labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
-    lines = np.zeros_like(mask)
-    margin = 0.05 * width
+    lines = np.zeros_like(runs)
+    margin = 0.05 * runs.shape[along]
     for index, region in enumerate(ndimage.find_objects(labels), start=1):
-        left, right = region[1].start, region[1].stop
-        beyond = columns.size == 0 or (left < columns[0] - margin and right > columns[-1] + margin)
+        start, stop = region[along].start, region[along].stop
+        beyond = positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin)
         if beyond:
             lines[region] |= labels[region] == index
     return lines
@@ -162,7 +257,7 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
 
     Returns the label image and the kept strokes (largest first).
     """
-    mask = ink.mask & ~_ruled_lines(ink.mask)
+    mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
         return labels, []

@@ -65,6 +65,7 @@ def server_options(host: str, port: int, workers: int | None) -> dict[str, objec
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "digitrec",
+        "control_socket_disable": True,  # several servers (tests, benchmarks) may run side by side
     }
 
 

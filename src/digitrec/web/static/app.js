@@ -66,7 +66,10 @@ document.addEventListener("DOMContentLoaded", () => {
   function readFile(file) {
     if (!file) return;
     showPreview(file);
-    read(file, file.name || "image");
+    read(file, file.name || "image").then(() => {
+      // On a phone the answer is below the drop zone: bring it into view.
+      if (window.matchMedia("(max-width: 800px)").matches) result.scrollIntoView({ block: "start" });
+    });
   }
 
   // Files: the picker, the camera, drag and drop, paste.
@@ -155,8 +158,8 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function brushSize() {
-    // The slider is in pixels of a 280-pixel-wide pad; scale with the pad's real width.
-    return (Number(brush.value) * (pad.clientWidth || 280)) / 280;
+    // The slider is in pixels of a 280-pixel-high pad: strokes scale with the height digits are written in.
+    return (Number(brush.value) * (pad.clientHeight || 280)) / 280;
   }
 
   pad.addEventListener("pointerdown", (event) => {
