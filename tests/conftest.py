@@ -49,3 +49,36 @@ def mnist_on_paper(digit: np.ndarray, size: int = 200) -> Image.Image:
     """An MNIST digit (uint8 28x28, white on black) as dark ink on white paper at ``size`` pixels."""
     ink = Image.fromarray(255 - digit).resize((size, size), Image.Resampling.BICUBIC)
     return ink.convert("RGB")
+
+
+@pytest.fixture
+def app():
+    """A fresh app for each test, with the committed models."""
+    from digitrec.web import create_app
+
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    """The Flask test client."""
+    return app.test_client()
+
+
+def drawn_digit(digit: str = "7", size: int = 200, ink: int = 20, paper: int = 245) -> Image.Image:
+    """A digit drawn with strokes in dark ink on light paper (no font needed): 7, 1 or 0."""
+    from PIL import ImageDraw
+
+    image = Image.new("L", (size, size), paper)
+    draw = ImageDraw.Draw(image)
+    s = size / 200
+    width = max(2, round(12 * s))
+    if digit == "7":
+        draw.line([(60 * s, 45 * s), (140 * s, 45 * s), (85 * s, 165 * s)], fill=ink, width=width, joint="curve")
+    elif digit == "1":
+        draw.line([(100 * s, 40 * s), (100 * s, 165 * s)], fill=ink, width=width)
+    elif digit == "0":
+        draw.ellipse([(65 * s, 40 * s), (135 * s, 165 * s)], outline=ink, width=width)
+    else:
+        raise ValueError(f"no strokes for {digit!r}")
+    return image

@@ -24,7 +24,7 @@ WORKER_CONNECTIONS = 256  # connections one worker holds open; beyond them the k
 class DigitrecWorker(ThreadWorker):
     """gthread, with a read timeout while the request body arrives (gunicorn only waits for the first bytes)."""
 
-    def handle_request(self, req, conn):  # noqa: ANN001, ANN201 - gunicorn's signature
+    def handle_request(self, req, conn):
         conn.sock.settimeout(BODY_TIMEOUT_S)
         return super().handle_request(req, conn)
 

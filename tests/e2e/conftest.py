@@ -52,20 +52,16 @@ def wait_ready(url: str, timeout_s: float = 20.0) -> float:
 def live_server() -> Iterator[str]:
     """`digitrec serve` on a free port, one worker; yields its base URL."""
     port = free_port()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "digitrec.cli", "serve", "--port", str(port), "--workers", "1"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    command = [sys.executable, "-m", "digitrec.cli", "serve", "--port", str(port), "--workers", "1"]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_ready(url)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,8 @@ def test_drop_a_file(page):
             const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
             const transfer = new DataTransfer();
             transfer.items.add(new File([bytes], "seven.jpg", { type: "image/jpeg" }));
-            document.getElementById("drop-zone").dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+            const drop = new DragEvent("drop", { dataTransfer: transfer, bubbles: true });
+            document.getElementById("drop-zone").dispatchEvent(drop);
         }""",
         data,
     )

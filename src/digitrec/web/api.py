@@ -191,7 +191,9 @@ def register_error_handlers(app: Flask) -> None:
         message = error.description or error.name
         if status == 413:
             limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-            message = f"the request is too large: the limit is {limit_mb:g} MB (or {app.config['MAX_FORM_PARTS']} parts)"
+            message = (
+                f"the request is too large: the limit is {limit_mb:g} MB (or {app.config['MAX_FORM_PARTS']} parts)"
+            )
         if not wants_json():
             response = pages.error_page(status, message)
         else:

@@ -95,7 +95,10 @@ _IMAGE_BODY = {
 
 
 def _error(description: str) -> dict[str, object]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 _IMAGE_ERRORS = {
