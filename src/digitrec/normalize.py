@@ -34,6 +34,7 @@ MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's long
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
 MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo may be a margin line
+LINE_EDGE_SHARE = 0.8  # in photos, a line this share of the width long is taken to run edge to edge
 LINE_REST_MIN_SHARE = 0.002  # in photos, ink a line must reach beyond is at least this share of the image
 LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is above this
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
@@ -139,15 +140,13 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     return InkMap(ink=ink, mask=mask, scale=scale, inverted=inverted)
 
 
-def _line_bands(mask: np.ndarray, length: int, bridge: int) -> np.ndarray:
-    """Where ``mask`` holds horizontal runs at least ``length`` long, gaps up to ``bridge`` pixels closed.
+def _line_bands(mask: np.ndarray, length: int) -> np.ndarray:
+    """Where ``mask`` holds horizontal runs at least ``length`` long.
 
     A run is looked for in a band three rows high, so that a slightly tilted line, which steps from one row to
-    the next, still forms one run; bridging closes the breaks where a faint line fades between two rows.
+    the next, still forms one run.
     """
     thick = ndimage.maximum_filter1d(mask, size=3, axis=0)
-    if bridge > 1:
-        thick = ndimage.binary_closing(thick, structure=np.ones((1, bridge), dtype=bool), border_value=1)
     full = ndimage.uniform_filter1d(thick.astype(np.float32), size=length, axis=1) > 0.999
     return ndimage.maximum_filter1d(full, size=length, axis=1)
 
@@ -160,8 +159,10 @@ def _faint_line_bands(strength: np.ndarray, length: int, smooth: int) -> np.ndar
     """
     rows = ndimage.uniform_filter1d(strength, size=3, axis=0, mode="constant") * 3.0
     evidence = ndimage.uniform_filter1d(rows, size=smooth, axis=1, mode="nearest") > LINE_EVIDENCE
-    full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=length, axis=1) > 0.999
-    return ndimage.maximum_filter1d(full, size=length, axis=1)
+    # Averaging spreads a stroke by ``smooth``: a run must be that much longer to count as a line.
+    window = min(length + smooth, strength.shape[1])
+    full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=window, axis=1) > 0.999
+    return ndimage.maximum_filter1d(full, size=max(1, window - smooth), axis=1)
 
 
 def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
@@ -211,13 +212,16 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
         strength = mask.astype(np.float32) if ink is None else ink
         shifts = _line_shifts(strength)
         runs = _faint_line_bands(_shear(strength, shifts), length, smooth=max(3, width // LINE_SMOOTH_DIVISOR))
-        lines = _shear(_beyond_the_rest(runs, _shear(mask, shifts), along=1, photo=True), -shifts)
+        accepted = _beyond_the_rest(runs, _shear(mask, shifts), along=1, photo=True)
+        # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
+        lines = _shear(np.broadcast_to(accepted.any(axis=1, keepdims=True), mask.shape), -shifts)
     else:
-        runs = _line_bands(mask, length, bridge=0) & mask
+        runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask, along=1, photo=False)
     if photo and width >= MARGIN_MIN_ASPECT * height:
         strength = (mask.astype(np.float32) if ink is None else ink).T
-        margins = _faint_line_bands(strength, int(MARGIN_MIN_FRACTION * height), max(3, height // LINE_SMOOTH_DIVISOR)).T
+        smooth = max(3, height // LINE_SMOOTH_DIVISOR)
+        margins = _faint_line_bands(strength, int(MARGIN_MIN_FRACTION * height), smooth).T
         lines |= _beyond_the_rest(margins, mask & ~lines, along=0, photo=True)
     return lines & mask
 
@@ -225,15 +229,22 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
 def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool) -> np.ndarray:
     """The components of ``runs`` that reach beyond the rest of the ink at both ends, along axis ``along``.
 
-    In a photo, the rest leaves out the lines' rows (columns) from edge to edge, so that a line's faint ends
-    are not taken for ink it must reach beyond, and leaves out specks (dust, noise, the paper's edge).
+    In a photo, the rest leaves out the rows (columns) of lines that cross nearly the whole image from edge to
+    edge, so that a line's faint ends are not taken for ink it must reach beyond, and leaves out specks (dust,
+    noise, the paper's edge).
     """
     if not runs.any():
         return runs
     across = 1 - along
     near = ndimage.maximum_filter1d(runs, size=5, axis=across)
+    labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+    regions = ndimage.find_objects(labels)
     if photo:
-        near = near | near.any(axis=along, keepdims=True)
+        for region in regions:
+            if region[along].stop - region[along].start >= LINE_EDGE_SHARE * runs.shape[along]:
+                band = [slice(None), slice(None)]
+                band[across] = region[across]
+                near[tuple(band)] = True
     rest = mask & ~near
     if photo and rest.any():
         rest_labels, _count = ndimage.label(rest, structure=EIGHT_CONNECTED)
@@ -241,10 +252,9 @@ def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool
         areas[0] = 0
         rest = areas[rest_labels] >= LINE_REST_MIN_SHARE * rest.size
     positions = np.flatnonzero(rest.any(axis=across))
-    labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
     lines = np.zeros_like(runs)
     margin = 0.05 * runs.shape[along]
-    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+    for index, region in enumerate(regions, start=1):
         start, stop = region[along].start, region[along].stop
         beyond = positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin)
         if beyond:
