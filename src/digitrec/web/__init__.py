@@ -6,9 +6,11 @@ Configuration: the defaults below, then ``DIGITREC_*`` environment variables (``
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
+from typing import IO
 
-from flask import Flask
+from flask import Flask, Request
 
 from digitrec import artifacts, imaging
 
@@ -20,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 10 * MEGABYTE,  # request body cap: larger bodies get 413
     "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # text fields of a form (the image travels as a file part)
     "MAX_FORM_PARTS": 16,
+    "MAX_DRAIN_BYTES": 64 * MEGABYTE,  # a refused body up to this size is read to the end so the 413 can be read
     "MAX_PIXELS": imaging.MAX_PIXELS,  # checked from the header, before decoding
     "MAX_IN_FLIGHT": 4,  # recognitions running at once in one worker (about 2 ms each) ...
     "QUEUE_WAIT_S": 0.1,  # ... and how long a request waits for one of them before a 503 with Retry-After
@@ -28,9 +31,17 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+class InMemoryRequest(Request):
+    """Uploaded files stay in memory (the body is capped at MAX_CONTENT_LENGTH): nothing a user sends touches disk."""
+
+    def _get_file_stream(self, *args: object, **kwargs: object) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """Build the application: configuration, the loaded models, security headers, error pages, blueprints."""
     app = Flask(__name__)
+    app.request_class = InMemoryRequest
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("DIGITREC")
     if test_config is not None:

@@ -174,6 +174,18 @@ def _with_retry_after(response: Response) -> Response:
     return response
 
 
+def _drain_body(limit: int) -> None:
+    """Read and drop the rest of a refused body (up to ``limit`` bytes), so that a client that sends its whole
+    body before reading can still read the 413 instead of meeting a reset connection."""
+    stream = request.environ.get("wsgi.input")
+    remaining = min(request.content_length or 0, limit)
+    while stream is not None and remaining > 0:
+        chunk = stream.read(min(1 << 16, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map every error to a JSON body for the API (the pages register their own friendly versions)."""
     from digitrec.web import pages
@@ -190,6 +202,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = error.description or error.name
         if status == 413:
+            _drain_body(int(app.config["MAX_DRAIN_BYTES"]))
             limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
             message = (
                 f"the request is too large: the limit is {limit_mb:g} MB (or {app.config['MAX_FORM_PARTS']} parts)"
