@@ -109,10 +109,13 @@ def pen_alpha(digit: np.ndarray, height_px: float, rng: np.random.Generator) -> 
     coverage = np.asarray(big, dtype=np.float32)
     if side <= 40:
         return np.clip(coverage, 0.0, 1.0)
-    inside = ndimage.distance_transform_edt(coverage > rng.uniform(0.35, 0.5))
-    outside = ndimage.distance_transform_edt(coverage <= 0.45)
-    edge_distance = (inside - outside).astype(np.float32) - rng.uniform(0.0, 0.02) * height_px
-    return np.clip(edge_distance + 0.5, 0.0, 1.0)
+    shape = coverage > rng.uniform(0.35, 0.5)
+    edge_distance = (ndimage.distance_transform_edt(shape) - ndimage.distance_transform_edt(~shape)).astype(np.float32)
+    thinned = edge_distance - rng.uniform(0.0, 0.02) * height_px
+    # A finer pen draws the same strokes: where thinning would break a stroke apart, keep the broad pen.
+    if ndimage.label(thinned > 0)[1] > ndimage.label(shape)[1]:
+        thinned = edge_distance
+    return np.clip(thinned + 0.5, 0.0, 1.0)
 
 
 def rotate(alpha: np.ndarray, degrees: float) -> np.ndarray:

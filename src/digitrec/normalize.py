@@ -37,6 +37,7 @@ MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo 
 LINE_EDGE_SHARE = 0.8  # in photos, a line this share of the width long is taken to run edge to edge
 LINE_REST_MIN_SHARE = 0.002  # in photos, ink a line must reach beyond is at least this share of the image
 LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is above this
+LINE_CLEARANCE = 0.02  # ... and stronger than the rows this share of the height above and below it
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
@@ -158,7 +159,13 @@ def _faint_line_bands(strength: np.ndarray, length: int, smooth: int) -> np.ndar
     the row over ``smooth`` pixels: noise averages away, a line stays, even where it fades for a stretch.
     """
     rows = ndimage.uniform_filter1d(strength, size=3, axis=0, mode="constant") * 3.0
-    evidence = ndimage.uniform_filter1d(rows, size=smooth, axis=1, mode="nearest") > LINE_EVIDENCE
+    along = ndimage.uniform_filter1d(rows, size=smooth, axis=1, mode="nearest")
+    # A line is thin: the rows a little above and below it are clear, where a row through a number is not.
+    step = max(4, round(LINE_CLEARANCE * strength.shape[0]))
+    beside = np.zeros_like(along)
+    beside[step:] = along[:-step]
+    beside[:-step] = np.maximum(beside[:-step], along[step:])
+    evidence = along - beside > LINE_EVIDENCE
     # Averaging spreads a stroke by ``smooth``: a run must be that much longer to count as a line.
     window = min(length + smooth, strength.shape[1])
     full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=window, axis=1) > 0.999
@@ -211,8 +218,11 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
         # A photographed sheet is seldom square to the frame: straighten its lines before looking for them.
         strength = mask.astype(np.float32) if ink is None else ink
         shifts = _line_shifts(strength)
-        runs = _faint_line_bands(_shear(strength, shifts), length, smooth=max(3, width // LINE_SMOOTH_DIVISOR))
-        accepted = _beyond_the_rest(runs, _shear(mask, shifts), along=1, photo=True)
+        straight = _shear(mask, shifts)
+        smooth = max(3, width // LINE_SMOOTH_DIVISOR)
+        # Crisp lines show as unbroken runs of ink (even across a digit's bar); faint ones in the averaged ink.
+        runs = _line_bands(straight, length) | _faint_line_bands(_shear(strength, shifts), length, smooth)
+        accepted = _beyond_the_rest(runs, straight, along=1, photo=True)
         # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
         lines = _shear(np.broadcast_to(accepted.any(axis=1, keepdims=True), mask.shape), -shifts)
     else:

@@ -144,7 +144,7 @@ class Recognizer:
     def read_number(self, data: bytes) -> NumberReading:
         """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
-        pieces = segment.split_digits(decoded.gray)
+        pieces = segment.split_digits(decoded.gray, classify=self.classify)
         if not pieces:
             return NumberReading(
                 status=NO_DIGIT, number="", digits=[], width=decoded.width, height=decoded.height, source=decoded.gray

@@ -7,6 +7,8 @@ touching digits: it is cut at the columns with the least ink near where the cuts
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from digitrec.normalize import (
@@ -21,10 +23,13 @@ from digitrec.normalize import (
     union_box,
 )
 
+Classifier = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) normalised digits -> (N, 10) probabilities
+
 NUMBER_WORK_SIDE = 640
 MAX_DIGITS = 12
 SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
-MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks, not digits
+MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
+FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
 TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
 DIGIT_ASPECT = 0.7  # the width of a typical digit over its height, to count touching digits
 
@@ -34,8 +39,17 @@ def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -
     return max(0, overlap) / max(1, min(a[2], b[2]))
 
 
+def _gap_x(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """The horizontal gap between two boxes, negative when they overlap."""
+    return max(a[0], b[0]) - min(a[0] + a[2], b[0] + b[2])
+
+
 def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
-    """Group strokes that overlap horizontally into digits, ordered left to right."""
+    """Group strokes that overlap horizontally into digits, ordered left to right.
+
+    A group much shorter than the digits (a 5's or a 7's bar that came apart, half of a broken stroke) joins
+    the digit it overlaps or nearly touches; one that stands apart (a decimal point, a dash) is dropped.
+    """
     groups: list[list[Stroke]] = []
     for stroke in sorted(strokes, key=lambda s: s.box[0]):
         for group in groups:
@@ -45,8 +59,15 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
         else:
             groups.append([stroke])
     tallest = max(union_box([s.box for s in group])[3] for group in groups)
-    kept = [group for group in groups if union_box([s.box for s in group])[3] >= MIN_HEIGHT_SHARE * tallest]
-    return sorted(kept, key=lambda group: union_box([s.box for s in group])[0])
+    digits = [group for group in groups if union_box([s.box for s in group])[3] >= MIN_HEIGHT_SHARE * tallest]
+    for group in groups:
+        if any(group is digit for digit in digits):
+            continue
+        box = union_box([s.box for s in group])
+        nearest = min(digits, key=lambda digit: _gap_x(union_box([s.box for s in digit]), box))
+        if _gap_x(union_box([s.box for s in nearest]), box) <= FRAGMENT_REACH * tallest:
+            nearest.extend(group)
+    return sorted(digits, key=lambda group: union_box([s.box for s in group])[0])
 
 
 def cut_columns(ink: np.ndarray, count: int) -> list[int]:
@@ -73,13 +94,11 @@ def _trim_rows(keep: np.ndarray) -> tuple[int, int]:
     return (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, keep.shape[0])
 
 
-def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke]) -> list[Normalized]:
-    """One group of strokes -> one or more normalised digits (several when digits touch)."""
-    box = union_box([stroke.box for stroke in group])
-    crop, keep = crop_strokes(ink, labels, group, box)
-    x, y, w, h = box
-    count = int(round(w / (DIGIT_ASPECT * h))) if w > TOUCHING_ASPECT * h else 1
-    count = max(1, min(count, MAX_DIGITS))
+def _cut(
+    ink: InkMap, crop: np.ndarray, keep: np.ndarray, box: tuple[int, int, int, int], count: int
+) -> list[Normalized]:
+    """A crop of touching digits cut into ``count`` normalised digits."""
+    x, y, w, _h = box
     edges = [0, *cut_columns(crop, count), w] if count > 1 else [0, w]
     pieces = []
     for left, right in zip(edges, edges[1:]):
@@ -93,10 +112,38 @@ def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke]) -> list[Normal
     return pieces
 
 
-def split_digits(gray: np.ndarray, side: int = NUMBER_WORK_SIDE) -> list[Normalized]:
+def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Classifier | None) -> list[Normalized]:
+    """One group of strokes -> one or more normalised digits (several when digits touch).
+
+    A group wider than a digit may hold touching digits, or be one broad digit. With ``classify``, every count
+    from one to one more than the width suggests is tried, and the cut whose digits the classifier is
+    surest of, all together (the product of their confidences), wins; without, the width decides.
+    """
+    box = union_box([stroke.box for stroke in group])
+    crop, keep = crop_strokes(ink, labels, group, box)
+    _x, _y, w, h = box
+    if w <= TOUCHING_ASPECT * h:
+        return _cut(ink, crop, keep, box, 1)
+    guess = max(1, min(int(round(w / (DIGIT_ASPECT * h))), MAX_DIGITS))
+    if classify is None:
+        return _cut(ink, crop, keep, box, guess)
+    options = [_cut(ink, crop, keep, box, count) for count in range(1, min(guess + 1, MAX_DIGITS) + 1)]
+    options = [option for option in options if option]
+    confidences = classify(np.stack([piece.image for option in options for piece in option])).max(axis=1)
+    scores, start = [], 0
+    for option in options:
+        scores.append(float(np.log(np.maximum(confidences[start : start + len(option)], 1e-9)).sum()))
+        start += len(option)
+    return options[int(np.argmax(scores))]
+
+
+def split_digits(
+    gray: np.ndarray, side: int = NUMBER_WORK_SIDE, classify: Classifier | None = None
+) -> list[Normalized]:
     """The digits of a number written left to right in a grayscale image (float in [0, 1], either polarity).
 
-    Returns an empty list when the image holds no digit.
+    ``classify`` (normalised 28x28 images -> class probabilities), when given, decides how wide groups of
+    strokes are cut into touching digits. Returns an empty list when the image holds no digit.
     """
     ink = ink_map(gray, side)
     if ink is None:
@@ -106,5 +153,5 @@ def split_digits(gray: np.ndarray, side: int = NUMBER_WORK_SIDE) -> list[Normali
         return []
     digits: list[Normalized] = []
     for group in group_strokes(strokes):
-        digits.extend(_pieces(ink, labels, group))
+        digits.extend(_pieces(ink, labels, group, classify))
     return digits[:MAX_DIGITS]
