@@ -25,7 +25,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_DRAIN_BYTES": 64 * MEGABYTE,  # a refused body up to this size is read to the end so the 413 can be read
     "MAX_PIXELS": imaging.MAX_PIXELS,  # checked from the header, before decoding
     "MAX_IN_FLIGHT": 4,  # recognitions running at once in one worker (about 2 ms each) ...
-    "QUEUE_WAIT_S": 0.1,  # ... and how long a request waits for one of them before a 503 with Retry-After
+    "QUEUE_WAIT_S": 0.5,  # ... and how long a request waits for one of them before a 503 with Retry-After
     "RETRY_AFTER_S": 1,
     "MODEL_RETRY_S": 5.0,  # how often a model that failed to load is tried again
 }

@@ -10,7 +10,7 @@ import binascii
 import logging
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from digitrec.errors import (
     DigitrecError,
@@ -201,6 +201,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         message = error.description or error.name
+        if isinstance(error, ClientDisconnected):  # the body stopped arriving (timed out or cut short)
+            status, message = 408, "the request body stopped arriving before it was complete"
         if status == 413:
             _drain_body(int(app.config["MAX_DRAIN_BYTES"]))
             limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
@@ -210,7 +212,8 @@ def register_error_handlers(app: Flask) -> None:
         if not wants_json():
             response = pages.error_page(status, message)
         else:
-            response = error_response(status, error.name.lower().replace(" ", "_"), message)
+            code = "request_timeout" if status == 408 else error.name.lower().replace(" ", "_")
+            response = error_response(status, code, message)
         valid_methods = getattr(error, "valid_methods", None)
         if valid_methods:
             response.headers["Allow"] = ", ".join(valid_methods)

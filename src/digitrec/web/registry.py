@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from flask import current_app
 
 from digitrec import artifacts
 from digitrec.errors import DigitrecError, ModelUnavailable
+from digitrec.normalize import MNIST_SIDE
 from digitrec.recognizer import Recognizer
 
 
@@ -54,7 +56,11 @@ class ModelRegistry:
         try:
             if not folder.is_dir():
                 raise ModelUnavailable(f"model folder {folder} is missing")
-            self._loaded[name] = Recognizer(folder, max_pixels=self.max_pixels)
+            recognizer = Recognizer(folder, max_pixels=self.max_pixels)
+            recognizer.classify(
+                np.zeros((1, MNIST_SIDE, MNIST_SIDE), dtype=np.float32)
+            )  # warm up: no slow first request
+            self._loaded[name] = recognizer
             self._failed.pop(name, None)
         except ModelUnavailable as error:
             self._failed[name] = (time.monotonic(), str(error))
