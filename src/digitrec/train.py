@@ -150,9 +150,18 @@ def build_model(config: TrainConfig, steps_per_epoch: int) -> keras.Model:
 
 
 def fit(model: keras.Model, train: tf.data.Dataset, validation: tf.data.Dataset, config: TrainConfig) -> dict:
-    """Train with early stopping on validation accuracy, keeping the best weights. Returns the history."""
+    """Train with early stopping on validation loss, keeping the best weights. Returns the history.
+
+    The best epoch is chosen from the last third of the schedule on: early epochs at a high learning rate
+    sometimes hit a lucky validation score (5,000 images: one image is 0.02%) that the annealed weights beat
+    on unseen data.
+    """
     stop = keras.callbacks.EarlyStopping(
-        monitor="val_accuracy", patience=config.patience, restore_best_weights=True, verbose=1
+        monitor="val_loss",
+        patience=config.patience,
+        restore_best_weights=True,
+        start_from_epoch=config.epochs * 2 // 3,
+        verbose=1,
     )
     verbose = 1 if sys.stdout.isatty() else 2
     history = model.fit(train, validation_data=validation, epochs=config.epochs, callbacks=[stop], verbose=verbose)
