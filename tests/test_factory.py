@@ -67,7 +67,7 @@ def test_a_missing_model_folder(models_copy):
 
 
 def test_the_server_answers_busy_beyond_its_bound():
-    app = create_app({"MAX_IN_FLIGHT": 1, "QUEUE_WAIT_S": 0.0})
+    app = create_app({"MAX_IN_FLIGHT": 1, "MAX_QUEUED": 0, "QUEUE_WAIT_S": 0.0})
     registry = app.extensions["digitrec"]
     with registry.slot():  # another request holds the only slot
         response = app.test_client().post("/api/predict", data=encode(drawn_digit("7")), content_type="image/png")
@@ -87,3 +87,28 @@ def test_serving_imports_neither_tensorflow_nor_keras():
         "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60).returncode == 0
+
+
+def test_a_request_that_waits_too_long_for_a_slot_gets_503_and_one_that_waits_briefly_is_served():
+    import threading
+    import time
+
+    app = create_app({"MAX_IN_FLIGHT": 1, "MAX_QUEUED": 1, "QUEUE_WAIT_S": 0.2})
+    registry = app.extensions["digitrec"]
+    seven = encode(drawn_digit("7"))
+    with registry.slot():
+        start = time.monotonic()
+        response = app.test_client().post("/api/predict", data=seven, content_type="image/png")
+        assert response.status_code == 503 and 0.15 < time.monotonic() - start < 2.0
+    holder = threading.Thread(target=lambda: _hold(registry, 0.05))
+    holder.start()
+    time.sleep(0.01)
+    assert app.test_client().post("/api/predict", data=seven, content_type="image/png").status_code == 200
+    holder.join()
+
+
+def _hold(registry, seconds: float) -> None:
+    import time
+
+    with registry.slot():
+        time.sleep(seconds)

@@ -123,7 +123,7 @@ def test_bad_bodies_over_a_real_socket_never_get_a_500(server):
 
 
 def test_beyond_the_bound_requests_get_a_quick_503_and_none_is_lost():
-    busy = Server(workers=1, env={"DIGITREC_MAX_IN_FLIGHT": "1", "DIGITREC_QUEUE_WAIT_S": "0"})
+    busy = Server(workers=1, env={"DIGITREC_MAX_IN_FLIGHT": "1", "DIGITREC_MAX_QUEUED": "0"})
     try:
         big = encode(drawn_digit("7", size=1400).convert("RGB"), "JPEG")  # a slower image, so requests overlap
         with ThreadPoolExecutor(max_workers=12) as pool:

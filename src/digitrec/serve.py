@@ -14,7 +14,7 @@ from collections.abc import Callable
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
-THREADS = 16  # per worker: most wait on sockets; recognitions in flight are bounded by the app
+THREADS = 32  # per worker: more than the app admits (MAX_IN_FLIGHT + MAX_QUEUED), so that excess gets a quick 503
 BODY_TIMEOUT_S = 10.0  # a request body must keep arriving; a silent client is dropped after this
 GRACEFUL_TIMEOUT_S = 20  # after SIGTERM, requests in flight get this long to finish
 KEEPALIVE_S = 5

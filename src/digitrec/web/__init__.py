@@ -24,8 +24,9 @@ DEFAULTS: dict[str, object] = {
     "MAX_FORM_PARTS": 16,
     "MAX_DRAIN_BYTES": 64 * MEGABYTE,  # a refused body up to this size is read to the end so the 413 can be read
     "MAX_PIXELS": imaging.MAX_PIXELS,  # checked from the header, before decoding
-    "MAX_IN_FLIGHT": 4,  # recognitions running at once in one worker (about 2 ms each) ...
-    "QUEUE_WAIT_S": 0.5,  # ... and how long a request waits for one of them before a 503 with Retry-After
+    "MAX_IN_FLIGHT": 4,  # recognitions running at once in one worker (about 1 to 2 ms each) ...
+    "MAX_QUEUED": 16,  # ... requests waiting for one of them; beyond that, an immediate 503 with Retry-After ...
+    "QUEUE_WAIT_S": 0.5,  # ... as for a request that waits longer than this
     "RETRY_AFTER_S": 1,
     "MODEL_RETRY_S": 5.0,  # how often a model that failed to load is tried again
 }
@@ -56,6 +57,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         default=str(app.config["MODEL"]),
         max_pixels=int(app.config["MAX_PIXELS"]),
         max_in_flight=int(app.config["MAX_IN_FLIGHT"]),
+        max_queued=int(app.config["MAX_QUEUED"]),
         queue_wait_s=float(app.config["QUEUE_WAIT_S"]),
         retry_s=float(app.config["MODEL_RETRY_S"]),
     )

@@ -34,7 +34,14 @@ class ModelRegistry:
     so that a missing or corrupt file makes the server unready rather than crashing it."""
 
     def __init__(
-        self, root: str | Path, default: str, max_pixels: int, max_in_flight: int, queue_wait_s: float, retry_s: float
+        self,
+        root: str | Path,
+        default: str,
+        max_pixels: int,
+        max_in_flight: int,
+        max_queued: int,
+        queue_wait_s: float,
+        retry_s: float,
     ) -> None:
         self.root = Path(root)
         self.default = default
@@ -47,7 +54,8 @@ class ModelRegistry:
         self._loaded: dict[str, Recognizer] = {}
         self._failed: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(max_in_flight)
+        self._running = threading.BoundedSemaphore(max_in_flight)
+        self._admitted = threading.BoundedSemaphore(max_in_flight + max_queued)
         for name in self.names:
             self._load(name)
 
@@ -98,13 +106,22 @@ class ModelRegistry:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold one of the worker's recognition slots. Raises Overloaded when none frees up within the short wait."""
-        if not self._slots.acquire(timeout=self.queue_wait_s):
+        """Hold one of the worker's recognition slots.
+
+        Raises Overloaded at once when the slots and the short queue are full, or when no slot frees up within
+        the queue's wait: a quick 503 rather than latency that grows with the load.
+        """
+        if not self._admitted.acquire(blocking=False):
             raise Overloaded("the server is busy; retry in a moment")
         try:
-            yield
+            if not self._running.acquire(timeout=self.queue_wait_s):
+                raise Overloaded("the server is busy; retry in a moment")
+            try:
+                yield
+            finally:
+                self._running.release()
         finally:
-            self._slots.release()
+            self._admitted.release()
 
 
 def get_registry() -> ModelRegistry:
