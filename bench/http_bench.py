@@ -67,10 +67,7 @@ class Served:
     def __init__(self, factory: str, workers: int | None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        code = (
-            "from digitrec.serve import serve; "
-            f"serve(port={self.port}, workers={workers!r}, factory={factory!r})"
-        )
+        code = f"from digitrec.serve import serve; serve(port={self.port}, workers={workers!r}, factory={factory!r})"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         start = time.monotonic()
         self.process = subprocess.Popen(
@@ -182,10 +179,14 @@ def main() -> None:
             finally:
                 served.stop()
 
-    print(f"300x300 JPEG ({len(image)} bytes) posted to /api/predict; wrk, {args.seconds} s per run, "
-          f"{os.cpu_count()} cores, workers: {args.workers or os.cpu_count()}\n")
-    print("| server | ready after | c=1 median | c=1 p99 | c=16 throughput | c=16 median | c=16 p99 | non-2xx |"
-          " memory per worker (RSS / PSS) |")
+    print(
+        f"300x300 JPEG ({len(image)} bytes) posted to /api/predict; wrk, {args.seconds} s per run, "
+        f"{os.cpu_count()} cores, workers: {args.workers or os.cpu_count()}\n"
+    )
+    print(
+        "| server | ready after | c=1 median | c=1 p99 | c=16 throughput | c=16 median | c=16 p99 | non-2xx |"
+        " memory per worker (RSS / PSS) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for name, (ready_s, one, sixteen, memory) in rows.items():
         memory_text = ", ".join(f"{rss:.0f} / {pss:.0f} MB" for rss, pss in memory)
