@@ -90,9 +90,12 @@ document.addEventListener("DOMContentLoaded", () => {
   ["dragleave", "drop"].forEach((type) =>
     dropZone.addEventListener(type, () => dropZone.classList.remove("dragging")),
   );
-  dropZone.addEventListener("drop", (event) => {
+  // A file dropped anywhere on the page is read (the browser would otherwise open it in place of the page).
+  document.addEventListener("dragover", (event) => event.preventDefault());
+  document.addEventListener("drop", (event) => {
     event.preventDefault();
-    readFile(event.dataTransfer.files[0]);
+    dropZone.classList.remove("dragging");
+    if (event.dataTransfer && event.dataTransfer.files.length) readFile(event.dataTransfer.files[0]);
   });
   document.addEventListener("paste", (event) => {
     const item = [...event.clipboardData.items].find((entry) => entry.kind === "file");
