@@ -68,8 +68,14 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from digitrec.train import TrainConfig, train
+    from digitrec.train import TrainConfig, recalibrate, train
 
+    if args.calibrate_only:
+        from digitrec import artifacts
+
+        folder = Path(args.out) / args.model if args.out else artifacts.model_dir(args.model)
+        recalibrate(folder, args.data)
+        return 0
     config = TrainConfig(model=args.model, epochs=args.epochs or TrainConfig.epochs, seed=args.seed)
     config.train_limit = args.limit
     train(config, args.data, args.out)
@@ -109,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=2026)
     train.add_argument("--limit", type=int, default=None, help="train on this many images only (a quick check)")
     train.add_argument("--out", default=None, help="write the model here instead of the package's models/")
+    train.add_argument(
+        "--calibrate-only", action="store_true", help="only recompute the 'unsure' threshold of a trained model"
+    )
     train.set_defaults(handler=_train)
     return parser
 
