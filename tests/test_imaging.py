@@ -193,3 +193,27 @@ def test_damaged_real_images_never_raise_anything_but_invalid_image(cut, flips):
         imaging.decode_image(bytes(data[: max(1, len(data) - cut)]))
     except InvalidImage:
         pass
+
+
+def test_a_region_is_decoded_at_up_to_the_source_resolution():
+    photo = Image.new("RGB", (3000, 2000), (250, 250, 250))
+    ImageDraw.Draw(photo).rectangle([1500, 1000, 1509, 1099], fill=(0, 0, 0))  # a bar 10 px wide, 100 px tall
+    data = encode(photo, "JPEG", quality=95)
+    region = imaging.decode_region(data, (1450, 950, 110, 180), side=192)
+    assert region.box == (1450, 950, 110, 180) and region.gray.shape == (180, 110)  # small enough: full resolution
+    assert region.scale == pytest.approx(1.0)
+    assert region.gray[100, 55] < 0.2 and region.gray[100, 10] > 0.8  # the bar, then paper
+    wider = imaging.decode_region(data, (1000, 500, 1000, 1000), side=192)
+    assert max(wider.gray.shape) <= 192 and wider.scale == pytest.approx(1000 / wider.gray.shape[1])
+
+
+def test_a_region_is_clipped_to_the_image_and_follows_exif_orientation():
+    wide = Image.new("L", (80, 40), 255)
+    ImageDraw.Draw(wide).rectangle([0, 0, 9, 39], fill=0)  # a dark band on the left, at the top once upright
+    exif = Image.Exif()
+    exif[imaging.EXIF_ORIENTATION] = 6
+    region = imaging.decode_region(encode(wide, "JPEG", exif=exif), (-10, -10, 60, 30))
+    assert region.box == (0, 0, 40, 20)
+    assert region.gray[:8].mean() < 0.3 and region.gray[-6:].mean() > 0.8
+    with pytest.raises(InvalidImage):
+        imaging.decode_region(encode(wide), (500, 500, 10, 10))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image, ImageDraw
-from scipy import ndimage
+from scipy import ndimage, special
 
 from digitrec import normalize
 
@@ -134,3 +134,12 @@ def test_any_image_gives_mnist_form_or_no_digit(gray):
         assert result.image.dtype == np.float32
         assert float(result.image.min()) >= 0.0 and float(result.image.max()) <= 1.0
         assert np.isfinite(result.image).all()
+
+
+def test_a_faint_shadow_edge_at_the_border_is_no_digit():
+    # Paper lit unevenly, with a hard-edged shadow across one corner: the edge is not a stroke.
+    rows, cols = np.mgrid[0:480, 0:640].astype(np.float32)
+    paper = 0.85 - 0.1 * cols / 640
+    shadow = 1.0 - 0.25 * special.expit((cols + rows - 900) / 6.0)
+    noise = np.random.default_rng(5).normal(0, 0.01, paper.shape)
+    assert normalize.normalize_digit(np.clip(paper * shadow + noise, 0, 1).astype(np.float32)) is None

@@ -120,3 +120,21 @@ def test_serving_never_imports_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_small_digit_in_a_large_photo_is_read_from_the_source_pixels(recognizer, mnist_test):
+    # A thin-stroked digit, 120 px tall in a 2400x1800 photo: 10 px once the photo is reduced to working size.
+    hits = 0
+    for image, label in zip(mnist_test.images[:10], mnist_test.labels[:10], strict=True):
+        digit = (
+            Image.fromarray(255 - image)
+            .resize((168, 168), Image.Resampling.BICUBIC)
+            .point(lambda v: 255 if v > 100 else 40)
+        )
+        photo = Image.new("L", (2400, 1800), 225)
+        photo.paste(digit, (1500, 700))
+        prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
+        hits += prediction.digit == label
+        x, y, w, h = prediction.box
+        assert x >= 1490 and y >= 690 and x + w <= 1680 and y + h <= 880  # in the source's pixels
+    assert hits >= 9

@@ -12,19 +12,19 @@ import pytest
 from bench import situations
 from digitrec.recognizer import NO_DIGIT
 
-# situation: (images, least correct). Measured on these prefixes: phone_photo 48/50, ruled_paper 50/50,
-# canvas_transparent 49/50, scan 50/50, low_contrast 50/50, mnist_style 50/50, numbers 35/40.
+# situation: (images, least correct). Measured on these prefixes: phone_photo 49/50, ruled_paper 50/50,
+# canvas_transparent 50/50, scan 49/50, low_contrast 50/50, mnist_style 50/50, numbers 36/40.
 FROM_MNIST = {
-    "phone_photo": (50, 47),
-    "ruled_paper": (50, 48),
-    "canvas_transparent": (50, 48),
-    "scan": (50, 49),
+    "phone_photo": (50, 48),
+    "ruled_paper": (50, 49),
+    "canvas_transparent": (50, 49),
+    "scan": (50, 48),
     "low_contrast": (50, 49),
     "mnist_style": (50, 49),
-    "numbers": (40, 33),
+    "numbers": (40, 35),
 }
-# Measured: typed_ordinary 50/50, typed_handwriting 48/50.
-TYPED = {"typed_ordinary": (50, 49), "typed_handwriting": (50, 46)}
+# Measured: typed_ordinary 49/50, typed_handwriting 50/50.
+TYPED = {"typed_ordinary": (50, 48), "typed_handwriting": (50, 49)}
 
 
 def correct(recognizer, situation: str, samples: list[situations.Sample]) -> int:
@@ -57,8 +57,8 @@ def test_blank_inputs_are_no_digit(recognizer):
     for outcome in outcomes:
         by_kind.setdefault(outcome.sample.note, []).append(outcome.status == NO_DIGIT)
     assert all(by_kind["empty canvas"]) and all(by_kind["white paper"])
-    # Measured 37/40: a dark shadow's edge or a heavy ruled sheet can still pass for a stroke.
-    assert sum(outcome.correct for outcome in outcomes) >= 36
+    # Measured 39/40: a heavy ruled sheet can still leave a piece of line that passes for a stroke.
+    assert sum(outcome.correct for outcome in outcomes) >= 38
 
 
 def test_the_set_is_reproducible_and_a_smaller_count_is_a_prefix():

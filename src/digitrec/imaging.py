@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import struct
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +52,19 @@ class DecodedImage:
     def scale(self) -> float:
         """Source pixels per pixel of ``gray``."""
         return self.width / self.gray.shape[1]
+
+
+@dataclass(frozen=True)
+class DecodedRegion:
+    """Part of an image, grayscale in [0, 1] (0 black), and where it lies in the upright source."""
+
+    gray: np.ndarray  # float32 (H, W), possibly reduced from the region's size in the source
+    box: tuple[int, int, int, int]  # (x, y, w, h) in the source's pixels
+
+    @property
+    def scale(self) -> float:
+        """Source pixels per pixel of ``gray``."""
+        return self.box[2] / self.gray.shape[1]
 
 
 def _refuse_unknown(data: bytes) -> InvalidImage:
@@ -116,11 +131,9 @@ def _composite(gray: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return gray * alpha + background * (1.0 - alpha)
 
 
-def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE) -> DecodedImage:
-    """Decode image bytes into an upright grayscale image whose longer side is at most about ``side``.
-
-    Raises EmptyImage, UnsupportedFormat, ImageTooLarge or InvalidImage (all InvalidImage) with a clear message.
-    """
+@contextmanager
+def _decoding(data: bytes, max_pixels: int) -> Iterator[Image.Image]:
+    """Open ``data`` with its format and pixel count checked; decoding errors inside become our typed errors."""
     if not data:
         raise EmptyImage("the file is empty")
     with warnings.catch_warnings():
@@ -128,24 +141,68 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECOD
         image = _open(data, max_pixels)
         try:
             with image:
-                source_format = image.format or "unknown"
-                width, height = image.size
-                if source_format == "JPEG":
-                    # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least half of ``side``.
-                    image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", (side // 2, side // 2))
-                image.load()
-                if image.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
-                    width, height = height, width
-                upright = ImageOps.exif_transpose(image)
-                if max(upright.size) > side:
-                    upright.thumbnail((side, side), Image.Resampling.BOX, reducing_gap=2.0)
-                gray = _to_array(upright)
+                yield image
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
             raise ImageTooLarge(
                 f"the image has far too many pixels; the limit is {max_pixels // 1_000_000} megapixels"
             ) from error
         except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, struct.error) as error:
             raise InvalidImage(f"the image is damaged or truncated ({error})") from error
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    """The width and height of an opened image once its EXIF orientation is applied."""
+    width, height = image.size
+    return (height, width) if image.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8) else (width, height)
+
+
+def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE) -> DecodedImage:
+    """Decode image bytes into an upright grayscale image whose longer side is at most about ``side``.
+
+    Raises EmptyImage, UnsupportedFormat, ImageTooLarge or InvalidImage (all InvalidImage) with a clear message.
+    """
+    with _decoding(data, max_pixels) as image:
+        source_format = image.format or "unknown"
+        width, height = _upright_size(image)
+        if source_format == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least half of ``side``.
+            image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", (side // 2, side // 2))
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        if max(upright.size) > side:
+            upright.thumbnail((side, side), Image.Resampling.BOX, reducing_gap=2.0)
+        gray = _to_array(upright)
     return DecodedImage(
         gray=np.ascontiguousarray(gray, dtype=np.float32), width=width, height=height, format=source_format
     )
+
+
+def decode_region(
+    data: bytes, box: tuple[int, int, int, int], *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE
+) -> DecodedRegion:
+    """Decode the part ``box`` (x, y, w, h in the upright source's pixels) of an image, its longer side at most
+    about ``side``: a closer look at a small detail of a large image, at up to the source's own resolution.
+
+    A large JPEG is decoded only as finely as the region needs. The box is clipped to the image. Raises as
+    ``decode_image`` does.
+    """
+    with _decoding(data, max_pixels) as image:
+        width, height = _upright_size(image)
+        left, top = max(0, box[0]), max(0, box[1])
+        right, bottom = min(width, box[0] + box[2]), min(height, box[1] + box[3])
+        if right <= left or bottom <= top:
+            raise InvalidImage("the region lies outside the image")
+        reduction = min(1.0, side / max(right - left, bottom - top))
+        if image.format == "JPEG" and reduction < 1.0:
+            wanted = (int(np.ceil(image.size[0] * reduction)), int(np.ceil(image.size[1] * reduction)))
+            image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", wanted)
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        factor = upright.size[0] / width  # decoded pixels per source pixel (below 1 after a JPEG draft)
+        region = upright.crop(
+            (int(left * factor), int(top * factor), int(np.ceil(right * factor)), int(np.ceil(bottom * factor)))
+        )
+        if max(region.size) > side:
+            region.thumbnail((side, side), Image.Resampling.BOX, reducing_gap=2.0)
+        gray = _to_array(region)
+    return DecodedRegion(gray=np.ascontiguousarray(gray, dtype=np.float32), box=(left, top, right - left, bottom - top))

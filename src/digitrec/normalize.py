@@ -28,6 +28,7 @@ MNIST_STROKE_PX = 2.2
 WORK_SIDE = 192
 SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo: no lighting correction
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
+BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
@@ -40,6 +41,7 @@ LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is
 LINE_CLEARANCE = 0.02  # ... and stronger than the rows this share of the height above and below it
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
+LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel counted up to this
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
@@ -53,6 +55,14 @@ class InkMap:
     mask: np.ndarray  # bool (H, W): confident ink
     scale: float  # source pixels per working pixel
     inverted: bool  # True when the source was dark ink on a light background
+    # Ink strength 0 and 1 as shares of the way from the paper's tone to full ink, before the strengths were
+    # stretched to [0, 1]: how dark the ink really is.
+    contrast_floor: float = 0.0
+    contrast_full: float = 1.0
+
+    def contrast(self, strength: float) -> float:
+        """The real contrast (a share of the way from the paper's tone to full ink) of ink of ``strength``."""
+        return self.contrast_floor + strength * (self.contrast_full - self.contrast_floor)
 
 
 @dataclass
@@ -138,7 +148,14 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     strong = float(np.percentile(ink[mask], 90)) if mask.any() else peak
     floor = min(level + 3.0 * sigma, 0.5 * threshold)
     ink = np.clip((ink - floor) / max(strong - floor, 1e-3), 0.0, 1.0).astype(np.float32)
-    return InkMap(ink=ink, mask=mask, scale=scale, inverted=inverted)
+    return InkMap(
+        ink=ink,
+        mask=mask,
+        scale=scale,
+        inverted=inverted,
+        contrast_floor=floor,
+        contrast_full=max(strong, floor + 1e-3),
+    )
 
 
 def _line_bands(mask: np.ndarray, length: int) -> np.ndarray:
@@ -189,12 +206,13 @@ def _line_shifts(mask: np.ndarray) -> np.ndarray:
 
     Tries slopes up to ``LINE_MAX_SLOPE``, the level one first, and keeps the one under which the rows' ink is
     most concentrated (the highest row sum): ruled lines then each fall in a row or two. Row sums are taken
-    from the inked pixels alone, without shearing the image.
+    from the inked pixels alone, without shearing the image, each pixel counted up to ``LINE_SLOPE_CAP``: a
+    long faint line then outweighs a short bold stroke, as in a close crop of a digit on ruled paper.
     """
     height, width = mask.shape
     offsets = np.arange(width) - width / 2
     ys, xs = np.nonzero(mask)
-    weights = mask[ys, xs].astype(np.float64)
+    weights = np.minimum(mask[ys, xs].astype(np.float64), LINE_SLOPE_CAP)
     best, best_shifts = -1.0, np.zeros(width, dtype=int)
     slopes = np.linspace(-LINE_MAX_SLOPE, LINE_MAX_SLOPE, 2 * LINE_SLOPE_STEPS + 1)
     for slope in sorted(slopes, key=abs):  # a tie keeps the smaller tilt
@@ -203,7 +221,7 @@ def _line_shifts(mask: np.ndarray) -> np.ndarray:
         inside = (rows >= 0) & (rows < height)
         profile = np.bincount(rows[inside], weights=weights[inside], minlength=height)
         peak = float(np.max(profile[:-1] + profile[1:])) if profile.size > 1 else float(profile.max())
-        if peak > best + 0.5:
+        if peak > best + 0.5 * LINE_SLOPE_CAP:
             best, best_shifts = peak, shifts
     return best_shifts
 
@@ -248,9 +266,9 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
 def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool) -> np.ndarray:
     """The components of ``runs`` that reach beyond the rest of the ink at both ends, along axis ``along``.
 
-    In a photo, the rest leaves out the rows (columns) of lines that cross nearly the whole image from edge to
-    edge, so that a line's faint ends are not taken for ink it must reach beyond, and leaves out specks (dust,
-    noise, the paper's edge).
+    In a photo, runs on the same rows (columns) count as one line, and the rest leaves out the rows (columns)
+    of lines that cross nearly the whole image from edge to edge, so that a line's faint ends are not taken for
+    ink it must reach beyond, and leaves out specks (dust, noise, the paper's edge).
     """
     if not runs.any():
         return runs
@@ -275,10 +293,26 @@ def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool
     margin = 0.05 * runs.shape[along]
     for index, region in enumerate(regions, start=1):
         start, stop = region[along].start, region[along].stop
+        if photo:
+            # A line that passes behind a digit may be found as two runs, one on each side: take them together.
+            same_line = [other for other in regions if _overlaps(other[across], region[across])]
+            start = min(other[along].start for other in same_line)
+            stop = max(other[along].stop for other in same_line)
         beyond = positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin)
         if beyond:
             lines[region] |= labels[region] == index
     return lines
+
+
+def _overlaps(a: slice, b: slice) -> bool:
+    return a.start < b.stop and b.start < a.stop
+
+
+def _faint(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> bool:
+    """Whether a stroke's ink is too faint for ink that reaches the border of a photo (``BORDER_MIN_CONTRAST``)."""
+    x, y, w, h = stroke.box
+    strengths = ink.ink[y : y + h, x : x + w][labels[y : y + h, x : x + w] == stroke.label]
+    return ink.contrast(float(np.percentile(strengths, 90))) < BORDER_MIN_CONTRAST
 
 
 def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
@@ -308,6 +342,12 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
         spanning = w > 0.7 * width or h > 0.7 * height
         return touches_border(stroke) and (solid or spanning)
 
+    if max(height, width) > SMALL_IMAGE_SIDE:
+        # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
+        # nothing else does: ink that reaches the border must be clearly darker than the paper to count.
+        strokes = [s for s in strokes if not (touches_border(s) and _faint(ink, labels, s))]
+        if not strokes:
+            return labels, []
     largest = max(stroke.area for stroke in strokes)
     interior = [s for s in strokes if not touches_border(s) and s.area >= SPECK_FRACTION * largest]
     if interior:

@@ -7,18 +7,24 @@ It loads a served model (ONNX Runtime, no TensorFlow) and its model card, and tu
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from digitrec import artifacts, imaging, segment
 from digitrec.errors import ModelUnavailable
-from digitrec.normalize import MNIST_SIDE, WORK_SIDE, Normalized, normalize_digit
+from digitrec.normalize import MNIST_SIDE, WORK_SIDE, Normalized, normalize_digit, source_box
 
 OK, UNSURE, NO_DIGIT = "ok", "unsure", "no_digit"
 NUMBER_SIDE = 640  # numbers are wide: decode them larger than single digits
 DEFAULT_THRESHOLD = 0.9  # used only when a model card carries no calibrated threshold
+# A digit shorter than this (working pixels) in a reduced photo is read again from the source's own pixels, where
+# thin strokes that broke up in the reduction are whole; the region read again reaches this share of the digit's
+# size beyond it on each side, and the source must hold at least this many times more pixels along a side.
+CLOSER_LOOK_PX = 48
+CLOSER_LOOK_MARGIN = 0.6
+CLOSER_LOOK_GAIN = 1.5
 
 
 @dataclass
@@ -139,10 +145,38 @@ class Recognizer:
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=WORK_SIDE)
-        prediction = self.predict_gray(decoded.gray, decoded.scale)
+        normalized = normalize_digit(decoded.gray)
+        if normalized is None:
+            prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
+        else:
+            scale = decoded.scale
+            probabilities = self.classify(normalized.image)[0]
+            if max(normalized.box[2:]) < CLOSER_LOOK_PX and scale >= CLOSER_LOOK_GAIN:
+                closer = self._closer_look(data, normalized, scale)
+                if closer is not None:
+                    closer_probabilities = self.classify(closer.image)[0]
+                    # Both readings are of the same digit: the one the classifier is surer of is the clearer.
+                    if closer_probabilities.max() >= probabilities.max():
+                        normalized, scale, probabilities = closer, 1.0, closer_probabilities
+            prediction = self._judge(probabilities, normalized, scale)
         prediction.source = decoded.gray
         prediction.image_size = [decoded.width, decoded.height]
         return prediction
+
+    def _closer_look(self, data: bytes, normalized: Normalized, scale: float) -> Normalized | None:
+        """The digit found at ``normalized.box`` (in pixels of an image reduced ``scale`` times from the source)
+        read again from the region around it, decoded at up to the source's resolution, with its box in the
+        source's pixels. None when no digit is found there.
+        """
+        x, y, w, h = normalized.box
+        margin = CLOSER_LOOK_MARGIN * max(w, h)
+        around = (x - margin, y - margin, w + 2 * margin, h + 2 * margin)
+        region = imaging.decode_region(data, source_box(around, scale), max_pixels=self.max_pixels, side=WORK_SIDE)
+        closer = normalize_digit(region.gray)
+        if closer is None:
+            return None
+        inside = source_box(closer.box, region.scale)
+        return replace(closer, box=(region.box[0] + inside[0], region.box[1] + inside[1], *inside[2:]))
 
     def read_number(self, data: bytes) -> NumberReading:
         """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
