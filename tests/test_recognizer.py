@@ -123,7 +123,8 @@ def test_serving_never_imports_tensorflow():
 
 
 def test_a_small_digit_in_a_large_photo_is_read_from_the_source_pixels(recognizer, mnist_test):
-    # A thin-stroked digit, 120 px tall in a 2400x1800 photo: 10 px once the photo is reduced to working size.
+    # A digit 120 px tall in a 2400x1800 photo, 10 px once the photo is reduced: it is read again from the
+    # source around it, and its box is still given in the source's pixels.
     hits = 0
     for image, label in zip(mnist_test.images[:10], mnist_test.labels[:10], strict=True):
         digit = (
