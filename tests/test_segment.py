@@ -63,3 +63,38 @@ def test_small_marks_between_digits_are_not_digits():
 def test_blank_is_no_digits():
     image, _ = paper()
     assert segment.split_digits(gray(image)) == []
+
+
+def sure_of_anything(images: np.ndarray) -> np.ndarray:
+    """A classifier as sure of two touching digits read as one as of each digit alone."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    probabilities[:, 0] = 1.0
+    return probabilities
+
+
+def test_touching_digits_are_split_even_when_the_classifier_is_sure_of_one():
+    image, draw = paper(800)
+    for x in (60, 200, 340):
+        draw.ellipse([x, 50, x + 80, 160], outline=0, width=10)
+    draw.ellipse([480, 50, 560, 160], outline=0, width=10)
+    draw.ellipse([552, 50, 632, 160], outline=0, width=10)  # touches the one before
+    assert len(segment.split_digits(gray(image), classify=sure_of_anything)) == 5
+
+
+def test_touching_digits_at_different_heights_are_split():
+    image, draw = paper(800, 260)
+    for x in (60, 200, 340):
+        draw.ellipse([x, 50, x + 80, 160], outline=0, width=10)
+    draw.ellipse([480, 30, 560, 140], outline=0, width=10)
+    draw.ellipse([548, 84, 628, 194], outline=0, width=10)  # lower, touching: the pair is not wider than tall
+    digits = segment.split_digits(gray(image))
+    assert len(digits) == 5
+    assert digits[3].box[1] < digits[4].box[1]
+
+
+def test_a_piece_shorter_or_wider_than_the_numbers_digits_misfits():
+    size = segment.DigitSize(height=100.0)
+    assert size.misfit((0, 0, 60, 100)) == 0.0
+    assert size.misfit((0, 0, 20, 110)) == 0.0  # a 1: narrow is fine
+    assert size.misfit((0, 0, 60, 50)) > 0.4  # half of a digit cut across
+    assert size.misfit((0, 0, 200, 100)) > 0.2  # two digits read as one

@@ -1,13 +1,16 @@
 """A number in one image -> its digits, left to right, each in MNIST form with its box.
 
 Strokes (connected components, from ``normalize.find_strokes``) that overlap horizontally belong to one digit,
-so a digit drawn in two strokes that do not touch stays one digit. A group much wider than it is tall holds
-touching digits: it is cut at the columns with the least ink near where the cuts are expected.
+so a digit drawn in two strokes that do not touch stays one digit. A group much wider than it is tall, or than
+the number's digits are tall, may hold touching digits: it is cut at the columns with the least ink near where
+the cuts are expected, and the cut is chosen by the classifier's confidence and by how well the pieces fit the
+number's digit height (digits in one number share a height; a piece that is half as tall is half a digit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,6 +35,11 @@ MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are mark
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
 TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
 DIGIT_ASPECT = 0.7  # the width of a typical digit over its height, to count touching digits
+WIDE_SHARE = 1.25  # a group wider than this times the number's typical digit height may hold touching digits
+# How a candidate cut is judged besides the classifier's confidence: the digits of one number share a height
+# and roughly a width, so a piece much shorter than the number's digits (half of a slanted 1 or 0) or much
+# wider (two touching digits read as one) costs SHAPE_WEIGHT times its squared log-ratio, in log-confidence.
+SHAPE_WEIGHT = 8.0
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -89,6 +97,25 @@ def cut_columns(ink: np.ndarray, count: int) -> list[int]:
     return cuts
 
 
+@dataclass(frozen=True)
+class DigitSize:
+    """The typical height of the digits of one number, in source pixels (their widths vary too much: a 1)."""
+
+    height: float
+
+    @classmethod
+    def of(cls, boxes: list[tuple[int, int, int, int]], scale: float) -> DigitSize:
+        """The median height of the groups of strokes (touching digits share a height too)."""
+        return cls(height=float(np.median([box[3] for box in boxes])) * scale)
+
+    def misfit(self, box: tuple[int, int, int, int]) -> float:
+        """How far a piece's box is from a digit of this number: the squared log-ratios of a shortfall in
+        height and of an excess in width over the widest a single digit is expected to be (0 when it fits)."""
+        short = min(0.0, float(np.log(max(box[3], 1) / self.height)))
+        wide = max(0.0, float(np.log(box[2] / (WIDE_SHARE * self.height))))
+        return short**2 + wide**2
+
+
 def _trim_rows(keep: np.ndarray) -> tuple[int, int]:
     rows = np.flatnonzero(keep.any(axis=1))
     return (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, keep.shape[0])
@@ -112,19 +139,23 @@ def _cut(
     return pieces
 
 
-def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Classifier | None) -> list[Normalized]:
+def _pieces(
+    ink: InkMap, labels: np.ndarray, group: list[Stroke], size: DigitSize, classify: Classifier | None
+) -> list[Normalized]:
     """One group of strokes -> one or more normalised digits (several when digits touch).
 
-    A group wider than a digit may hold touching digits, or be one broad digit. With ``classify``, every count
-    from one to one more than the width suggests is tried, and the cut whose digits the classifier is
-    surest of, all together (the product of their confidences), wins; without, the width decides.
+    A group wider than its height, or than the number's typical digit, may hold touching digits or be one
+    broad digit. With ``classify``, every count from one to one more than the width suggests is tried, and the
+    cut wins whose digits the classifier is surest of, all together (the sum of their log-confidences), less
+    how badly their boxes fit the number's digit size; without, the width decides.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
     _x, _y, w, h = box
-    if w <= TOUCHING_ASPECT * h:
+    typical_height = size.height / ink.scale
+    if w <= TOUCHING_ASPECT * h and w <= WIDE_SHARE * typical_height:
         return _cut(ink, crop, keep, box, 1)
-    guess = max(1, min(int(round(w / (DIGIT_ASPECT * h))), MAX_DIGITS))
+    guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
         return _cut(ink, crop, keep, box, guess)
     options = [_cut(ink, crop, keep, box, count) for count in range(1, min(guess + 1, MAX_DIGITS) + 1)]
@@ -132,7 +163,8 @@ def _pieces(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Clas
     confidences = classify(np.stack([piece.image for option in options for piece in option])).max(axis=1)
     scores, start = [], 0
     for option in options:
-        scores.append(float(np.log(np.maximum(confidences[start : start + len(option)], 1e-9)).sum()))
+        confidence = float(np.log(np.maximum(confidences[start : start + len(option)], 1e-9)).sum())
+        scores.append(confidence - SHAPE_WEIGHT * sum(size.misfit(piece.box) for piece in option))
         start += len(option)
     return options[int(np.argmax(scores))]
 
@@ -151,7 +183,9 @@ def split_digits(
     labels, strokes = find_strokes(ink)
     if not strokes:
         return []
+    groups = group_strokes(strokes)
+    size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
     digits: list[Normalized] = []
-    for group in group_strokes(strokes):
-        digits.extend(_pieces(ink, labels, group, classify))
+    for group in groups:
+        digits.extend(_pieces(ink, labels, group, size, classify))
     return digits[:MAX_DIGITS]
