@@ -19,10 +19,13 @@ from digitrec.normalize import MNIST_SIDE, WORK_SIDE, Normalized, normalize_digi
 OK, UNSURE, NO_DIGIT = "ok", "unsure", "no_digit"
 NUMBER_SIDE = 640  # numbers are wide: decode them larger than single digits
 DEFAULT_THRESHOLD = 0.9  # used only when a model card carries no calibrated threshold
+# A digit is first looked for in the image reduced to about this size (JPEGs decode straight to it in draft
+# mode): enough for a digit that fills a good part of the image, and cheap.
+FIRST_LOOK_SIDE = 128
 # A digit shorter than this (working pixels) in a reduced photo is read again from the source's own pixels, where
 # thin strokes that broke up in the reduction are whole; the region read again reaches this share of the digit's
 # size beyond it on each side, and the source must hold at least this many times more pixels along a side.
-CLOSER_LOOK_PX = 48
+CLOSER_LOOK_PX = FIRST_LOOK_SIDE // 4
 CLOSER_LOOK_MARGIN = 0.6
 CLOSER_LOOK_GAIN = 1.5
 
@@ -144,8 +147,8 @@ class Recognizer:
 
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
-        decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=WORK_SIDE)
-        normalized = normalize_digit(decoded.gray)
+        decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
+        normalized = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE)
         if normalized is None:
             prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
         else:
