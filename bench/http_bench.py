@@ -130,17 +130,17 @@ def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, flo
 def stage_profile(image: bytes, repeat: int = 300) -> list[tuple[str, float]]:
     """Median ms of each stage of one /api/predict, in process (decode, normalise, model, JSON)."""
     from digitrec import imaging
-    from digitrec.normalize import WORK_SIDE, normalize_digit
-    from digitrec.recognizer import Recognizer
+    from digitrec.normalize import normalize_digit
+    from digitrec.recognizer import FIRST_LOOK_SIDE, Recognizer
 
     recognizer = Recognizer("default")
     timings: dict[str, list[float]] = {"decode (Pillow, draft mode)": [], "normalise": [], "model (ONNX Runtime)": []}
     timings["JSON view"] = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        decoded = imaging.decode_image(image, side=WORK_SIDE)
+        decoded = imaging.decode_image(image, side=FIRST_LOOK_SIDE)
         t1 = time.perf_counter()
-        normalized = normalize_digit(decoded.gray)
+        normalized = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE)
         t2 = time.perf_counter()
         recognizer.classify(normalized.image)
         t3 = time.perf_counter()

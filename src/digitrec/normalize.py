@@ -158,14 +158,15 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     )
 
 
-def _line_bands(mask: np.ndarray, length: int) -> np.ndarray:
+def _line_bands(mask: np.ndarray, length: int, edges: str = "reflect") -> np.ndarray:
     """Where ``mask`` holds horizontal runs at least ``length`` long.
 
     A run is looked for in a band three rows high, so that a slightly tilted line, which steps from one row to
-    the next, still forms one run.
+    the next, still forms one run. With ``edges="constant"`` a run must lie wholly inside the image; with
+    "reflect" (digit crops, MNIST among them) a run half as long that reaches the edge counts too.
     """
     thick = ndimage.maximum_filter1d(mask, size=3, axis=0)
-    full = ndimage.uniform_filter1d(thick.astype(np.float32), size=length, axis=1) > 0.999
+    full = ndimage.uniform_filter1d(thick.astype(np.float32), size=length, axis=1, mode=edges) > 0.999
     return ndimage.maximum_filter1d(full, size=length, axis=1)
 
 
@@ -187,6 +188,23 @@ def _faint_line_bands(strength: np.ndarray, length: int, smooth: int) -> np.ndar
     window = min(length + smooth, strength.shape[1])
     full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=window, axis=1) > 0.999
     return ndimage.maximum_filter1d(full, size=max(1, window - smooth), axis=1)
+
+
+def _may_hold_lines(strength: np.ndarray, mask: np.ndarray, length: int, smooth: int) -> bool:
+    """Whether a line ``length`` long could be found along the rows of a photo (ink ``strength``, ``mask``).
+
+    Every column of a line, crisp or faint, holds mask ink or ink above LINE_EVIDENCE / 3 within ``smooth``
+    columns. The search measures runs with the image reflected at its edges, so it needs such columns for
+    ``length`` in a row, or for half of that from an edge. A lone digit on a sheet has neither, and the search
+    is skipped. Tilting a line moves ink between rows only, so the test holds for tilted lines too.
+    """
+    active = (strength > LINE_EVIDENCE / 3 * 0.99).any(axis=0) | mask.any(axis=0)
+    near = ndimage.maximum_filter1d(active, size=smooth + 2, mode="constant")
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], near.astype(np.int8), [0]))))
+    starts, stops = edges[::2], edges[1::2]
+    runs = stops - starts
+    at_edge = (starts == 0) | (stops == near.size)
+    return bool(((runs >= length) | (at_edge & (runs >= (length + 1) // 2))).any())
 
 
 def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
@@ -238,15 +256,17 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
     height, width = mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
     length = max(8, int(width * LINE_MIN_FRACTION))
-    # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows.
-    if width < 16 or not (photo or (mask.sum(axis=1) >= length).any()):
+    strength = mask.astype(np.float32) if ink is None else ink
+    smooth = max(3, width // LINE_SMOOTH_DIVISOR)
+    # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
+    # lone digit has no run of ink long enough for any line: no search.
+    crop_without_line = not photo and not (mask.sum(axis=1) >= length).any()
+    if width < 16 or crop_without_line or (photo and not _may_hold_lines(strength, mask, length, smooth)):
         lines = np.zeros_like(mask)
     elif photo:
         # A photographed sheet is seldom square to the frame: straighten its lines before looking for them.
-        strength = mask.astype(np.float32) if ink is None else ink
         shifts = _line_shifts(strength)
         straight = _shear(mask, shifts)
-        smooth = max(3, width // LINE_SMOOTH_DIVISOR)
         # Crisp lines show as unbroken runs of ink (even across a digit's bar); faint ones in the averaged ink.
         runs = _line_bands(straight, length) | _faint_line_bands(_shear(strength, shifts), length, smooth)
         accepted = _beyond_the_rest(runs, straight, along=1, photo=True)
@@ -258,8 +278,10 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
     if photo and width >= MARGIN_MIN_ASPECT * height:
         strength = (mask.astype(np.float32) if ink is None else ink).T
         smooth = max(3, height // LINE_SMOOTH_DIVISOR)
-        margins = _faint_line_bands(strength, int(MARGIN_MIN_FRACTION * height), smooth).T
-        lines |= _beyond_the_rest(margins, mask & ~lines, along=0, photo=True)
+        tall = int(MARGIN_MIN_FRACTION * height)
+        if _may_hold_lines(strength, mask.T, tall, smooth):
+            margins = _faint_line_bands(strength, tall, smooth).T
+            lines |= _beyond_the_rest(margins, mask & ~lines, along=0, photo=True)
     return lines & mask
 
 
