@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from digitrec import imaging, normalize
-from digitrec.recognizer import Recognizer
+from digitrec.recognizer import FIRST_LOOK_SIDE, Recognizer
 
 
 def photo(width: int, height: int, seed: int = 0) -> bytes:
@@ -84,14 +84,15 @@ def main() -> None:
         median, p99 = timed(function, repeat)
         print(f"| {label} | {median:.2f} | {p99:.2f} |")
 
-    decoded = imaging.decode_image(small, side=normalize.WORK_SIDE)
-    ink = normalize.ink_map(decoded.gray)
-    digit = normalize.normalize_digit(decoded.gray)
+    side = FIRST_LOOK_SIDE  # what predict() decodes a single digit at
+    decoded = imaging.decode_image(small, side=side)
+    ink = normalize.ink_map(decoded.gray, side)
+    digit = normalize.normalize_digit(decoded.gray, side)
     stages = {
-        "decode (draft JPEG, grayscale)": lambda: imaging.decode_image(small, side=normalize.WORK_SIDE),
-        "ink map (polarity, lighting, noise)": lambda: normalize.ink_map(decoded.gray),
+        "decode (draft JPEG, grayscale)": lambda: imaging.decode_image(small, side=side),
+        "ink map (polarity, lighting, noise)": lambda: normalize.ink_map(decoded.gray, side),
         "strokes (components, lines, specks)": lambda: normalize.find_strokes(ink),
-        "whole normalisation": lambda: normalize.normalize_digit(decoded.gray),
+        "whole normalisation": lambda: normalize.normalize_digit(decoded.gray, side),
         "ONNX Runtime inference": lambda: recognizer.classify(digit.image),
     }
     print("\n| stage (300x300 JPEG) | median ms |\n| --- | --- |")
