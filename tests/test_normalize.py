@@ -143,3 +143,12 @@ def test_a_faint_shadow_edge_at_the_border_is_no_digit():
     shadow = 1.0 - 0.25 * special.expit((cols + rows - 900) / 6.0)
     noise = np.random.default_rng(5).normal(0, 0.01, paper.shape)
     assert normalize.normalize_digit(np.clip(paper * shadow + noise, 0, 1).astype(np.float32)) is None
+
+
+def test_a_flat_mark_is_no_digit():
+    # What is left of a ruled line between blotches of shade: a dash, far wider than tall, is not a digit.
+    paper = np.full((480, 640), 0.9, np.float32)
+    paper[200:205, 250:370] = 0.45
+    assert normalize.normalize_digit(paper) is None
+    paper[150:260, 300:306] = 0.2  # a stroke across it makes it a digit again (a 4 of sorts, or a 1)
+    assert normalize.normalize_digit(paper) is not None

@@ -32,6 +32,7 @@ BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than thi
 NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
+MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (a piece of ruled line, a shadow's edge)
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
 MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo may be a margin line
@@ -494,6 +495,8 @@ def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | Non
     chosen = digit_strokes(strokes)
     box = union_box([stroke.box for stroke in chosen])
     if max(box[2], box[3]) < MIN_DIGIT_FRACTION * max(ink.ink.shape) or max(box[2], box[3]) < 2:
+        return None
+    if box[2] > MAX_DIGIT_FLATNESS * box[3]:
         return None
     crop, _ = crop_strokes(ink, labels, chosen, box)
     return Normalized(image=fit_mnist(crop), box=source_box(box, ink.scale), ink=ink)
