@@ -19,6 +19,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from digitrec import stats
+
 MNIST_SIDE = 28
 FIT_SIDE = 20
 # Measured on the MNIST training set: the mean centre of mass (row, column) in index coordinates.
@@ -123,7 +125,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     work, scale = to_working_size(np.asarray(gray, dtype=np.float32), side)
     if work.size == 0:
         return None
-    low, median, high = np.percentile(_sample(work), [1, 50, 99])
+    low, median, high = stats.percentiles(_sample(work), (1, 50, 99))
     dark_tail, light_tail = median - low, high - median
     if abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
         inverted = bool(dark_tail > light_tail)  # the ink is the tail that reaches further from the paper
@@ -136,8 +138,8 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
 
     # Noise is measured before clipping, where it is still symmetric around the paper's level.
     sample = _sample(ink)
-    level = float(np.median(sample))
-    sigma = 1.4826 * float(np.median(np.abs(sample - level)))
+    level = stats.median(sample)
+    sigma = 1.4826 * stats.median(np.abs(sample - level))
     np.clip(ink, 0.0, 1.0, out=ink)
     level = max(level, 0.0)
     smoothed = ndimage.uniform_filter(ink, size=2) if min(ink.shape) > 2 else ink
@@ -146,7 +148,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         return None
     threshold = max(level + 4.0 * sigma, 0.3 * peak)
     mask = ink > threshold
-    strong = float(np.percentile(ink[mask], 90)) if mask.any() else peak
+    strong = stats.percentile(ink[mask], 90) if mask.any() else peak
     floor = min(level + 3.0 * sigma, 0.5 * threshold)
     ink = np.clip((ink - floor) / max(strong - floor, 1e-3), 0.0, 1.0).astype(np.float32)
     return InkMap(
@@ -335,7 +337,7 @@ def _faint(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> bool:
     """Whether a stroke's ink is too faint for ink that reaches the border of a photo (``BORDER_MIN_CONTRAST``)."""
     x, y, w, h = stroke.box
     strengths = ink.ink[y : y + h, x : x + w][labels[y : y + h, x : x + w] == stroke.label]
-    return ink.contrast(float(np.percentile(strengths, 90))) < BORDER_MIN_CONTRAST
+    return ink.contrast(stats.percentile(strengths, 90)) < BORDER_MIN_CONTRAST
 
 
 def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
