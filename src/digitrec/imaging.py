@@ -150,6 +150,11 @@ def _decoding(data: bytes, max_pixels: int) -> Iterator[Image.Image]:
             raise InvalidImage(f"the image is damaged or truncated ({error})") from error
 
 
+def _draft_mode(image: Image.Image) -> str:
+    """The mode to decode a JPEG in: grayscale straight from the decoder (its luma) unless it is CMYK."""
+    return "L" if image.mode in ("L", "RGB") else image.mode
+
+
 def _upright_size(image: Image.Image) -> tuple[int, int]:
     """The width and height of an opened image once its EXIF orientation is applied."""
     width, height = image.size
@@ -166,7 +171,7 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECOD
         width, height = _upright_size(image)
         if source_format == "JPEG":
             # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least half of ``side``.
-            image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", (side // 2, side // 2))
+            image.draft(_draft_mode(image), (side // 2, side // 2))
         image.load()
         upright = ImageOps.exif_transpose(image)
         if max(upright.size) > side:
@@ -195,7 +200,7 @@ def decode_region(
         reduction = min(1.0, side / max(right - left, bottom - top))
         if image.format == "JPEG" and reduction < 1.0:
             wanted = (int(np.ceil(image.size[0] * reduction)), int(np.ceil(image.size[1] * reduction)))
-            image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", wanted)
+            image.draft(_draft_mode(image), wanted)
         image.load()
         upright = ImageOps.exif_transpose(image)
         factor = upright.size[0] / width  # decoded pixels per source pixel (below 1 after a JPEG draft)

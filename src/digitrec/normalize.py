@@ -48,6 +48,8 @@ LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel coun
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
+_ROWS = np.arange(MNIST_SIDE, dtype=np.float64)[:, np.newaxis]
+_COLS = np.arange(MNIST_SIDE, dtype=np.float64)[np.newaxis, :]
 
 
 @dataclass
@@ -429,7 +431,14 @@ def stroke_width(mask: np.ndarray) -> float:
     area = int(mask.sum())
     if area == 0:
         return 0.0
-    boundary = int((mask & ~ndimage.binary_erosion(mask, border_value=0)).sum())
+    inner = mask.copy()  # eroded by the 4-neighbourhood, nothing outside the image counting as ink
+    inner[1:] &= mask[:-1]
+    inner[:-1] &= mask[1:]
+    inner[:, 1:] &= mask[:, :-1]
+    inner[:, :-1] &= mask[:, 1:]
+    inner[[0, -1]] = False
+    inner[:, [0, -1]] = False
+    boundary = area - int(inner.sum())
     return 2.0 * area / max(boundary, 1)
 
 
@@ -458,13 +467,29 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
     fh, fw = fitted.shape
     top, left = (MNIST_SIDE - fh) // 2, (MNIST_SIDE - fw) // 2
     canvas[top : top + fh, left : left + fw] = fitted
-    row, col = ndimage.center_of_mass(canvas)
+    total = canvas.sum()  # the centre of mass as scipy.ndimage computes it, without its overhead
+    row, col = float((canvas * _ROWS).sum() / total), float((canvas * _COLS).sum() / total)
     shift_rows = int(round(MNIST_CENTRE[0] - row))
     shift_cols = int(round(MNIST_CENTRE[1] - col))
     # Keep the whole digit in the frame even when the shift would push it out.
     shift_rows = int(np.clip(shift_rows, -top, MNIST_SIDE - fh - top))
     shift_cols = int(np.clip(shift_cols, -left, MNIST_SIDE - fw - left))
-    return np.roll(canvas, (shift_rows, shift_cols), axis=(0, 1))
+    placed = np.zeros_like(canvas)
+    placed[top + shift_rows : top + shift_rows + fh, left + shift_cols : left + shift_cols + fw] = fitted
+    return placed
+
+
+def _grow(mask: np.ndarray, reach: int) -> np.ndarray:
+    """``mask`` dilated by a square ``2 * reach + 1`` pixels wide (what 3x3 dilation ``reach`` times gives)."""
+    rows = mask.copy()
+    for step in range(1, reach + 1):
+        rows[step:] |= mask[:-step]
+        rows[:-step] |= mask[step:]
+    grown = rows.copy()
+    for step in range(1, reach + 1):
+        grown[:, step:] |= rows[:, :-step]
+        grown[:, :-step] |= rows[:, step:]
+    return grown
 
 
 def crop_strokes(
@@ -472,8 +497,10 @@ def crop_strokes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut ``box`` out of the ink map keeping only the chosen strokes and their anti-aliased edges."""
     x, y, w, h = box
-    keep = np.isin(labels[y : y + h, x : x + w], [stroke.label for stroke in chosen])
-    near = ndimage.binary_dilation(keep, structure=EIGHT_CONNECTED, iterations=2)
+    wanted = np.zeros(int(labels.max()) + 1, dtype=bool)
+    wanted[[stroke.label for stroke in chosen]] = True
+    keep = wanted[labels[y : y + h, x : x + w]]
+    near = _grow(keep, 2)
     crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
     return crop, keep
 
