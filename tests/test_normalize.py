@@ -152,3 +152,14 @@ def test_a_flat_mark_is_no_digit():
     assert normalize.normalize_digit(paper) is None
     paper[150:260, 300:306] = 0.2  # a stroke across it makes it a digit again (a 4 of sorts, or a 1)
     assert normalize.normalize_digit(paper) is not None
+
+
+def test_a_digit_beside_a_larger_flat_mark_is_found():
+    # A shadow's edge or a ruled line's remnant may be the largest mark in a photo; the digit is still read.
+    paper = np.full((480, 640), 0.9, np.float32)
+    paper[0:25, 50:250] = 0.35  # a dark flat band along the top edge
+    paper[250:340, 400:408] = 0.15  # a 1
+    result = normalize.normalize_digit(paper)
+    assert result is not None
+    x, y, _w, h = result.box
+    assert 395 <= x <= 405 and 245 <= y <= 255 and h >= 85

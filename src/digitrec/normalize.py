@@ -519,13 +519,16 @@ def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | Non
     if ink is None:
         return None
     labels, strokes = find_strokes(ink)
+    while strokes:
+        chosen = digit_strokes(strokes)
+        box = union_box([stroke.box for stroke in chosen])
+        if box[2] <= MAX_DIGIT_FLATNESS * box[3]:
+            break
+        # A flat mark (a piece of ruled line, a shadow's edge) is no digit, even the largest: look among the rest.
+        strokes = [stroke for stroke in strokes if stroke not in chosen]
     if not strokes:
         return None
-    chosen = digit_strokes(strokes)
-    box = union_box([stroke.box for stroke in chosen])
     if max(box[2], box[3]) < MIN_DIGIT_FRACTION * max(ink.ink.shape) or max(box[2], box[3]) < 2:
-        return None
-    if box[2] > MAX_DIGIT_FLATNESS * box[3]:
         return None
     crop, _ = crop_strokes(ink, labels, chosen, box)
     return Normalized(image=fit_mnist(crop), box=source_box(box, ink.scale), ink=ink)
