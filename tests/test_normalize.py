@@ -166,8 +166,8 @@ def test_a_digit_beside_a_larger_flat_mark_is_found():
 
 
 def test_what_a_ruled_line_leaves_is_not_part_of_the_digit():
-    # A ruled sheet, and beside a 1 a thin flat piece near the line (where a faint or tilted line was not found
-    # whole): the piece is not the digit's, and the box holds the 1 alone.
+    # A sheet with a ruled line, and beside a 1 a thin flat piece along the line's rows (where a faint or tilted
+    # line was not taken whole): the piece is not the digit's, and the box holds the 1 alone.
     paper = np.full((150, 190), 0.9, np.float32)
     paper[60:62, :] = 0.55  # the ruled line
     paper[64, 60:100] = 0.45  # what is left of it beside the digit
