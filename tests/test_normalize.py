@@ -163,15 +163,3 @@ def test_a_digit_beside_a_larger_flat_mark_is_found():
     assert result is not None
     x, y, _w, h = result.box
     assert 395 <= x <= 405 and 245 <= y <= 255 and h >= 85
-
-
-def test_what_a_ruled_line_leaves_is_not_part_of_the_digit():
-    # A sheet with a ruled line, and beside a 1 a thin flat piece along the line's rows (where a faint or tilted
-    # line was not taken whole): the piece is not the digit's, and the box holds the 1 alone.
-    paper = np.full((150, 190), 0.9, np.float32)
-    paper[60:62, :] = 0.55  # the ruled line
-    paper[64, 60:100] = 0.45  # what is left of it beside the digit
-    paper[68:110, 105:110] = 0.15  # a 1
-    result = normalize.normalize_digit(paper)
-    assert result is not None
-    assert result.box == (105, 68, 5, 42)

@@ -45,8 +45,6 @@ LINE_CLEARANCE = 0.02  # ... and stronger than the rows this share of the height
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
 LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel counted up to this
-LINE_REMNANT_PX = 2  # a flat piece of ink this thin, within this many rows of a ruled line's, is what is left of
-LINE_REMNANT_REACH = 3  # ... the line where it was too faint or too tilted to be taken whole
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
@@ -349,8 +347,7 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
 
     Returns the label image and the kept strokes (largest first).
     """
-    lines = _ruled_lines(ink.mask, ink.ink)
-    mask = ink.mask & ~lines
+    mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
         return labels, []
@@ -361,17 +358,6 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
         rows, cols = region
         box = (cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
         strokes.append(Stroke(label=index, box=box, area=int(areas[index])))
-    if lines.any():
-        # What a ruled line leaves where it was too faint or too tilted to be taken whole: thin flat pieces along
-        # the rows of the lines found. They would chain the digit to the sheet's lines.
-        along = ndimage.maximum_filter1d(lines.any(axis=1), size=2 * LINE_REMNANT_REACH + 1)
-        strokes = [
-            s
-            for s in strokes
-            if not (s.box[3] <= LINE_REMNANT_PX and s.box[2] > MAX_DIGIT_FLATNESS * s.box[3] and along[s.box[1]])
-        ]
-        if not strokes:
-            return labels, []
 
     def touches_border(stroke: Stroke) -> bool:
         x, y, w, h = stroke.box
