@@ -497,9 +497,10 @@ def crop_strokes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut ``box`` out of the ink map keeping only the chosen strokes and their anti-aliased edges."""
     x, y, w, h = box
-    wanted = np.zeros(int(labels.max()) + 1, dtype=bool)
+    inside = labels[y : y + h, x : x + w]
+    wanted = np.zeros(max(int(inside.max()), *(stroke.label for stroke in chosen)) + 1, dtype=bool)
     wanted[[stroke.label for stroke in chosen]] = True
-    keep = wanted[labels[y : y + h, x : x + w]]
+    keep = wanted[inside]
     near = _grow(keep, 2)
     crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
     return crop, keep

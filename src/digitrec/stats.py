@@ -14,22 +14,30 @@ import math
 import numpy as np
 
 
+def _neighbours(flat: np.ndarray, percents: tuple[float, ...]) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
+    """NumPy's linear method, up to the arithmetic: ``flat`` partitioned, and for each percent the indices of
+    the two order statistics around its position and the weight of the upper one."""
+    last = flat.size - 1
+    neighbours = []
+    for percent in percents:
+        position = last * (percent / 100)
+        low = last if position >= last else math.floor(position)
+        high = last if position >= last else low + 1
+        neighbours.append((low, high, position - low if position < last else 0.0))
+    ordered = np.partition(flat, sorted({0, last, *(index for low, high, _ in neighbours for index in (low, high))}))
+    return ordered, neighbours
+
+
 def percentiles(values: np.ndarray, percents: tuple[float, ...]) -> list[float]:
     """``np.percentile(values, list(percents))`` (the linear method; the results in float64), as floats.
 
     ``values`` must be a non-empty float array without NaNs.
     """
-    flat = np.asarray(values).ravel()
-    last = flat.size - 1
-    positions = [last * (percent / 100) for percent in percents]
-    below = [last if position >= last else math.floor(position) for position in positions]
-    above = [last if position >= last else index + 1 for position, index in zip(positions, below)]
-    ordered = np.partition(flat, sorted({0, last, *below, *above}))
+    ordered, neighbours = _neighbours(np.asarray(values).ravel(), percents)
     results = []
-    for position, low, high in zip(positions, below, above):
+    for low, high, weight in neighbours:
         a, b = ordered[low], ordered[high]
         gap = b - a  # in the values' own dtype, as NumPy takes it, before widening
-        weight = position - low if position < last else 0.0
         if weight >= 0.5:
             results.append(float(np.float64(b) - np.float64(gap) * (1.0 - weight)))
         else:
@@ -40,15 +48,9 @@ def percentiles(values: np.ndarray, percents: tuple[float, ...]) -> list[float]:
 def percentile(values: np.ndarray, percent: float) -> float:
     """``float(np.percentile(values, percent))`` for one percent (computed in the values' own dtype, as NumPy
     does for a scalar), for a non-empty float array without NaNs."""
-    flat = np.asarray(values).ravel()
-    last = flat.size - 1
-    position = last * (percent / 100)
-    low = last if position >= last else math.floor(position)
-    high = last if position >= last else low + 1
-    ordered = np.partition(flat, sorted({0, last, low, high}))
+    ordered, [(low, high, weight)] = _neighbours(np.asarray(values).ravel(), (percent,))
     a, b = ordered[low], ordered[high]
     gap = b - a
-    weight = position - low if position < last else 0.0
     return float(b - gap * (1.0 - weight) if weight >= 0.5 else a + gap * weight)
 
 
