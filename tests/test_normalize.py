@@ -163,3 +163,15 @@ def test_a_digit_beside_a_larger_flat_mark_is_found():
     assert result is not None
     x, y, _w, h = result.box
     assert 395 <= x <= 405 and 245 <= y <= 255 and h >= 85
+
+
+@settings(max_examples=150, deadline=None)
+@given(hnp.arrays(np.bool_, st.tuples(st.integers(1, 40), st.integers(1, 40))))
+def test_hand_written_morphology_equals_scipys(mask):
+    # The crop's dilation and the stroke width's erosion are written out for speed; they must stay scipy's.
+    assert np.array_equal(
+        normalize._grow(mask, 2), ndimage.binary_dilation(mask, structure=normalize.EIGHT_CONNECTED, iterations=2)
+    )
+    area = int(mask.sum())
+    boundary = int((mask & ~ndimage.binary_erosion(mask, border_value=0)).sum())
+    assert normalize.stroke_width(mask) == (2.0 * area / max(boundary, 1) if area else 0.0)
