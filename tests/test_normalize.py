@@ -170,8 +170,43 @@ def test_a_digit_beside_a_larger_flat_mark_is_found():
 def test_hand_written_morphology_equals_scipys(mask):
     # The crop's dilation and the stroke width's erosion are written out for speed; they must stay scipy's.
     assert np.array_equal(
-        normalize._grow(mask, 2), ndimage.binary_dilation(mask, structure=normalize.EIGHT_CONNECTED, iterations=2)
+        normalize._window_max(mask, 2, 2),
+        ndimage.binary_dilation(mask, structure=normalize.EIGHT_CONNECTED, iterations=2),
     )
     area = int(mask.sum())
     boundary = int((mask & ~ndimage.binary_erosion(mask, border_value=0)).sum())
     assert normalize.stroke_width(mask) == (2.0 * area / max(boundary, 1) if area else 0.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    hnp.arrays(np.float32, st.tuples(st.integers(1, 30), st.integers(1, 30)), elements=st.floats(0, 1, width=32)),
+    st.integers(2, 9),
+)
+def test_hand_written_grey_filters_equal_scipys(ink, size):
+    # Thickening thin strokes, the background's opening and the noise peak are written out for speed.
+    before, after = (size - 1) // 2, size // 2
+    assert np.array_equal(normalize._window_max(ink, before, after), ndimage.grey_dilation(ink, size=(size, size)))
+    opened = normalize._over_neighbours(normalize._over_neighbours(ink, np.minimum), np.maximum)
+    assert np.array_equal(opened, ndimage.grey_opening(ink, size=(3, 3), mode="nearest"))
+    if min(ink.shape) > 2:
+        assert normalize._pair_peak(ink) == float(ndimage.uniform_filter(ink, size=2).max())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hnp.arrays(np.float32, st.tuples(st.integers(1, 12), st.integers(1, 40)), elements=st.floats(0, 1, width=32)),
+    st.integers(1, 45),
+    st.integers(0, 12),
+)
+def test_the_line_precheck_equals_its_scipy_form(strength, length, smooth):
+    # Whether a row of columns holds a run long enough for a line: a maximum filter's runs, computed directly.
+    mask = strength > 0.5
+    active = (strength > normalize.LINE_EVIDENCE / 3 * 0.99).any(axis=0) | mask.any(axis=0)
+    near = ndimage.maximum_filter1d(active, size=smooth + 2, mode="constant")
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], near.astype(np.int8), [0]))))
+    starts, stops = edges[::2], edges[1::2]
+    runs = stops - starts
+    at_edge = (starts == 0) | (stops == near.size)
+    expected = bool(((runs >= length) | (at_edge & (runs >= (length + 1) // 2))).any())
+    assert normalize._may_hold_lines(strength, mask, length, smooth) == expected

@@ -118,7 +118,7 @@ def _to_array(image: Image.Image) -> np.ndarray:
         alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
         gray = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
         return _composite(gray, alpha)
-    return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+    return np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.float32) / 255.0
 
 
 def _composite(gray: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -155,10 +155,20 @@ def _draft_mode(image: Image.Image) -> str:
     return "L" if image.mode in ("L", "RGB") else image.mode
 
 
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation of an opened image (1, upright, when it has none)."""
+    return image.getexif().get(EXIF_ORIENTATION, 1)
+
+
 def _upright_size(image: Image.Image) -> tuple[int, int]:
     """The width and height of an opened image once its EXIF orientation is applied."""
     width, height = image.size
-    return (height, width) if image.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8) else (width, height)
+    return (height, width) if _orientation(image) in (5, 6, 7, 8) else (width, height)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """A loaded image turned as its EXIF orientation says (the image itself when it is upright)."""
+    return ImageOps.exif_transpose(image) if _orientation(image) != 1 else image
 
 
 def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE) -> DecodedImage:
@@ -173,7 +183,7 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECOD
             # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least half of ``side``.
             image.draft(_draft_mode(image), (side // 2, side // 2))
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        upright = _upright(image)
         if max(upright.size) > side:
             upright.thumbnail((side, side), Image.Resampling.BOX, reducing_gap=2.0)
         gray = _to_array(upright)
@@ -202,7 +212,7 @@ def decode_region(
             wanted = (int(np.ceil(image.size[0] * reduction)), int(np.ceil(image.size[1] * reduction)))
             image.draft(_draft_mode(image), wanted)
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        upright = _upright(image)
         factor = upright.size[0] / width  # decoded pixels per source pixel (below 1 after a JPEG draft)
         region = upright.crop(
             (int(left * factor), int(top * factor), int(np.ceil(right * factor)), int(np.ceil(bottom * factor)))

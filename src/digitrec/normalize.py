@@ -13,6 +13,7 @@ This is the one normalisation of the project: training data (MNIST itself) and e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,10 +109,36 @@ def _background(ink: np.ndarray) -> np.ndarray:
     coarse = np.asarray(Image.fromarray(ink, mode="F").resize(coarse_size, Image.Resampling.BOX))
     # An opening (minimum, then maximum, over neighbouring cells) drops the strokes but keeps gradients;
     # the mean smooths the steps between cells.
-    coarse = ndimage.grey_opening(coarse, size=(3, 3), mode="nearest")
+    coarse = _over_neighbours(_over_neighbours(coarse, np.minimum), np.maximum)
     coarse = ndimage.uniform_filter(coarse, size=3, mode="nearest")
     background = Image.fromarray(coarse.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
     return np.asarray(background, dtype=np.float32)
+
+
+def _over_neighbours(image: np.ndarray, combine: np.ufunc) -> np.ndarray:
+    """``combine`` (np.minimum or np.maximum) over each pixel's 3x3 neighbourhood, the edge pixels repeated
+    beyond the image: scipy's minimum or maximum filter of size 3 with mode "nearest", without its overhead."""
+    rows = image.copy()
+    combine(rows[1:], image[:-1], out=rows[1:])
+    combine(rows[:-1], image[1:], out=rows[:-1])
+    both = rows.copy()
+    combine(both[:, 1:], rows[:, :-1], out=both[:, 1:])
+    combine(both[:, :-1], rows[:, 1:], out=both[:, :-1])
+    return both
+
+
+def _pair_peak(ink: np.ndarray) -> float:
+    """The highest mean of 2x2 neighbouring pixels: ``ndimage.uniform_filter(ink, size=2).max()`` for ink in
+    [0, 1] (the same windows, the first row and column paired with themselves), a single bright pixel of noise
+    counting for a quarter."""
+    rows = ink.astype(np.float64)
+    rows[1:] += ink[:-1]
+    rows[1:] *= 0.5
+    rows = rows.astype(np.float32).astype(np.float64)
+    both = rows.copy()
+    both[:, 1:] += rows[:, :-1]
+    both[:, 1:] *= 0.5
+    return float(both.max().astype(np.float32))
 
 
 def _sample(image: np.ndarray) -> np.ndarray:
@@ -144,8 +171,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     sigma = 1.4826 * stats.median(np.abs(sample - level))
     np.clip(ink, 0.0, 1.0, out=ink)
     level = max(level, 0.0)
-    smoothed = ndimage.uniform_filter(ink, size=2) if min(ink.shape) > 2 else ink
-    peak = float(smoothed.max())
+    peak = _pair_peak(ink) if min(ink.shape) > 2 else float(ink.max())
     if peak < max(MIN_CONTRAST, level + NOISE_SIGMAS * sigma):
         return None
     threshold = max(level + 4.0 * sigma, 0.3 * peak)
@@ -204,12 +230,23 @@ def _may_hold_lines(strength: np.ndarray, mask: np.ndarray, length: int, smooth:
     is skipped. Tilting a line moves ink between rows only, so the test holds for tilted lines too.
     """
     active = (strength > LINE_EVIDENCE / 3 * 0.99).any(axis=0) | mask.any(axis=0)
-    near = ndimage.maximum_filter1d(active, size=smooth + 2, mode="constant")
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], near.astype(np.int8), [0]))))
-    starts, stops = edges[::2], edges[1::2]
-    runs = stops - starts
-    at_edge = (starts == 0) | (stops == near.size)
-    return bool(((runs >= length) | (at_edge & (runs >= (length + 1) // 2))).any())
+    size = active.size
+    for start, stop in _spread_runs(np.flatnonzero(active).tolist(), smooth + 2, size):
+        run = stop - start
+        if run >= length or ((start == 0 or stop == size) and run >= (length + 1) // 2):
+            return True
+    return False
+
+
+def _spread_runs(positions: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
+    """The runs (start, stop) of a row of ``size`` cells where a maximum filter ``window`` wide (scipy's, mode
+    "constant") finds one of the sorted ``positions``."""
+    before, after = (window - 1) // 2, window // 2
+    for index, position in enumerate(positions):
+        if index == 0 or position - positions[index - 1] > window:
+            start = position
+        if index + 1 == len(positions) or positions[index + 1] - position > window:
+            yield max(0, start - before), min(size, position + after + 1)
 
 
 def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
@@ -428,7 +465,7 @@ def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
 
 def stroke_width(mask: np.ndarray) -> float:
     """Estimate the mean stroke width of a binary mask: twice its area over its boundary length."""
-    area = int(mask.sum())
+    area = np.count_nonzero(mask)
     if area == 0:
         return 0.0
     inner = mask.copy()  # eroded by the 4-neighbourhood, nothing outside the image counting as ink
@@ -436,9 +473,9 @@ def stroke_width(mask: np.ndarray) -> float:
     inner[:-1] &= mask[1:]
     inner[:, 1:] &= mask[:, :-1]
     inner[:, :-1] &= mask[:, 1:]
-    inner[[0, -1]] = False
-    inner[:, [0, -1]] = False
-    boundary = area - int(inner.sum())
+    inner[0] = inner[-1] = False
+    inner[:, 0] = inner[:, -1] = False
+    boundary = area - np.count_nonzero(inner)
     return 2.0 * area / max(boundary, 1)
 
 
@@ -454,7 +491,7 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
         # Thin pen strokes would fade to grey at 20 px: thicken them first, as a wider pen would have drawn.
         grow = int(round((MNIST_STROKE_PX - width_px) / scale))
         if grow >= 2:
-            ink = ndimage.grey_dilation(ink, size=(grow, grow))
+            ink = _window_max(ink, (grow - 1) // 2, grow // 2)  # ndimage.grey_dilation(ink, size=grow)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     fitted = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
     fitted = np.clip(fitted, 0.0, 1.0)
@@ -472,24 +509,28 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
     shift_rows = int(round(MNIST_CENTRE[0] - row))
     shift_cols = int(round(MNIST_CENTRE[1] - col))
     # Keep the whole digit in the frame even when the shift would push it out.
-    shift_rows = int(np.clip(shift_rows, -top, MNIST_SIDE - fh - top))
-    shift_cols = int(np.clip(shift_cols, -left, MNIST_SIDE - fw - left))
+    shift_rows = min(max(shift_rows, -top), MNIST_SIDE - fh - top)
+    shift_cols = min(max(shift_cols, -left), MNIST_SIDE - fw - left)
     placed = np.zeros_like(canvas)
     placed[top + shift_rows : top + shift_rows + fh, left + shift_cols : left + shift_cols + fw] = fitted
     return placed
 
 
-def _grow(mask: np.ndarray, reach: int) -> np.ndarray:
-    """``mask`` dilated by a square ``2 * reach + 1`` pixels wide (what 3x3 dilation ``reach`` times gives)."""
-    rows = mask.copy()
-    for step in range(1, reach + 1):
-        rows[step:] |= mask[:-step]
-        rows[:-step] |= mask[step:]
-    grown = rows.copy()
-    for step in range(1, reach + 1):
-        grown[:, step:] |= rows[:, :-step]
-        grown[:, :-step] |= rows[:, step:]
-    return grown
+def _window_max(image: np.ndarray, before: int, after: int) -> np.ndarray:
+    """The maximum over each pixel's window, from ``before`` pixels before it to ``after`` pixels after it along
+    both axes, within the image: a boolean mask grown by a square (``before == after == 1``: 3x3 dilation), or
+    scipy's grey dilation of size ``before + after + 1`` (whose reflected edges add no new values)."""
+    rows = image.copy()
+    for step in range(1, before + 1):
+        np.maximum(rows[step:], image[:-step], out=rows[step:])
+    for step in range(1, after + 1):
+        np.maximum(rows[:-step], image[step:], out=rows[:-step])
+    both = rows.copy()
+    for step in range(1, before + 1):
+        np.maximum(both[:, step:], rows[:, :-step], out=both[:, step:])
+    for step in range(1, after + 1):
+        np.maximum(both[:, :-step], rows[:, step:], out=both[:, :-step])
+    return both
 
 
 def crop_strokes(
@@ -501,7 +542,7 @@ def crop_strokes(
     wanted = np.zeros(max(int(inside.max()), *(stroke.label for stroke in chosen)) + 1, dtype=bool)
     wanted[[stroke.label for stroke in chosen]] = True
     keep = wanted[inside]
-    near = _grow(keep, 2)
+    near = _window_max(keep, 2, 2)
     crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
     return crop, keep
 
