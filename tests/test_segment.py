@@ -98,3 +98,35 @@ def test_a_piece_shorter_or_wider_than_the_numbers_digits_misfits():
     assert size.misfit((0, 0, 20, 110)) == 0.0  # a 1: narrow is fine
     assert size.misfit((0, 0, 60, 50)) > 0.4  # half of a digit cut across
     assert size.misfit((0, 0, 200, 100)) > 0.2  # two digits read as one
+
+
+def test_a_one_tucked_against_a_digit_is_parted_where_they_touch():
+    image, draw = paper()
+    draw.line([(40, 50), (40, 160)], fill=0, width=10)  # digits of the same height before it
+    draw.ellipse([260, 50, 340, 160], outline=0, width=10)
+    draw.line([(112, 50), (112, 160)], fill=0, width=10)  # a 1, and a 5 whose bar starts at the 1
+    draw.line([(112, 55), (195, 55)], fill=0, width=10)
+    draw.line([(135, 55), (135, 100)], fill=0, width=10)
+    draw.arc([125, 90, 200, 165], start=270, end=160, fill=0, width=10)
+    digits = segment.split_digits(gray(image), classify=sure_of_anything)
+    assert len(digits) == 4  # the pair is narrower than it is tall: no wide group to cut
+    assert digits[1].box[2] < 30 and digits[2].box[2] > 50  # the 1, then the 5
+
+
+def test_a_digit_is_not_parted_where_its_own_strokes_cross():
+    image, draw = paper()
+    draw.ellipse([60, 50, 150, 160], outline=0, width=10)  # a 0: every column crosses two strokes
+    draw.line([(250, 50), (250, 115), (300, 115)], fill=0, width=10)  # a 4: the bar joins a short stroke
+    draw.line([(300, 50), (300, 160)], fill=0, width=10)
+    assert len(segment.split_digits(gray(image), classify=sure_of_anything)) == 2
+
+
+def test_touch_columns_find_a_thin_joint_between_tall_strokes():
+    keep = np.zeros((100, 60), dtype=bool)
+    keep[:, 5:15] = True  # two tall strokes 10 wide...
+    keep[:, 45:55] = True
+    keep[45:55, 15:45] = True  # ...joined by a bar as thick as they are
+    assert segment.touch_columns(keep, min_height=80, min_width=10) != []
+    assert segment.touch_columns(keep, min_height=101, min_width=10) == []  # neither side tall enough
+    keep[20:30, 15:45] = True  # a second bar: every column between crosses two strokes
+    assert segment.touch_columns(keep, min_height=80, min_width=10) == []

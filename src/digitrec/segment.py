@@ -5,6 +5,9 @@ so a digit drawn in two strokes that do not touch stays one digit. A group much 
 the number's digits are tall, may hold touching digits: it is cut at the columns with the least ink near where
 the cuts are expected, and the cut is chosen by the classifier's confidence and by how well the pieces fit the
 number's digit height (digits in one number share a height; a piece that is half as tall is half a digit).
+A group no wider than one digit may still hold two that touch (a 1 against a 5): it is parted only at a
+column crossed by about one stroke, between two pieces as tall as the number's digits that the classifier is
+sure of.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from digitrec.normalize import (
     fit_mnist,
     ink_map,
     source_box,
+    stroke_width,
     union_box,
 )
 
@@ -40,6 +44,15 @@ WIDE_SHARE = 1.25  # a group wider than this times the number's typical digit he
 # and roughly a width, so a piece much shorter than the number's digits (half of a slanted 1 or 0) or much
 # wider (two touching digits read as one) costs SHAPE_WEIGHT times its squared log-ratio, in log-confidence.
 SHAPE_WEIGHT = 8.0
+# Two digits that touch can make a group no wider than one digit (a 1 tucked against a 5), which a classifier
+# may read as one digit with full confidence. Such a group is parted where they touch: a column crossed by no
+# more ink than TOUCH_INK stroke widths (one stroke, even a slanted one), leaving on each side a piece at least
+# TOUCH_HEIGHT of the number's digit height tall and MIN_PIECE_WIDTH of it wide (a 1 is about 0.15), when the
+# classifier is at least SURE_PIECE sure of both pieces. The sides of one digit cut in two are seldom all that.
+TOUCH_INK = 1.25
+TOUCH_HEIGHT = 0.8
+MIN_PIECE_WIDTH = 0.1
+SURE_PIECE = 0.99
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -97,6 +110,36 @@ def cut_columns(ink: np.ndarray, count: int) -> list[int]:
     return cuts
 
 
+def touch_columns(keep: np.ndarray, min_height: float, min_width: float) -> list[int]:
+    """Where a crop of ink (``keep``, a boolean mask) may hold two digits that touch: in each run of columns
+    crossed by little ink (at most ``TOUCH_INK`` stroke widths), the column with the least, when the ink on each
+    side of it is at least ``min_height`` tall and each side at least ``min_width`` columns and a stroke wide."""
+    height, width = keep.shape
+    pen = stroke_width(keep)
+    min_width = max(1, int(np.ceil(max(min_width, pen))))
+    if width < 2 * min_width:
+        return []
+    profile = keep.sum(axis=0)
+    thin = profile <= TOUCH_INK * pen
+    thin[:min_width] = False
+    thin[width - min_width + 1 :] = False
+    if not thin.any():
+        return []
+    # The rows each side of every column reaches: running extremes of each column's top and bottom row of ink.
+    inked = keep.any(axis=0)
+    tops = np.where(inked, keep.argmax(axis=0), height)
+    bottoms = np.where(inked, height - keep[::-1].argmax(axis=0), 0)
+    left_height = np.maximum.accumulate(bottoms) - np.minimum.accumulate(tops)
+    right_height = np.maximum.accumulate(bottoms[::-1])[::-1] - np.minimum.accumulate(tops[::-1])[::-1]
+    cuts = []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], thin.astype(np.int8), [0]))))
+    for start, stop in zip(edges[::2], edges[1::2]):
+        cut = start + int(np.argmin(profile[start:stop]))
+        if left_height[cut - 1] >= min_height and right_height[cut] >= min_height:
+            cuts.append(cut)
+    return cuts
+
+
 @dataclass(frozen=True)
 class DigitSize:
     """The typical height of the digits of one number, in source pixels (their widths vary too much: a 1)."""
@@ -122,11 +165,11 @@ def _trim_rows(keep: np.ndarray) -> tuple[int, int]:
 
 
 def _cut(
-    ink: InkMap, crop: np.ndarray, keep: np.ndarray, box: tuple[int, int, int, int], count: int
+    ink: InkMap, crop: np.ndarray, keep: np.ndarray, box: tuple[int, int, int, int], cuts: list[int]
 ) -> list[Normalized]:
-    """A crop of touching digits cut into ``count`` normalised digits."""
+    """A crop of touching digits cut at the columns ``cuts`` into normalised digits."""
     x, y, w, _h = box
-    edges = [0, *cut_columns(crop, count), w] if count > 1 else [0, w]
+    edges = [0, *cuts, w]
     pieces = []
     for left, right in zip(edges, edges[1:]):
         part_keep = keep[:, left:right]
@@ -139,6 +182,18 @@ def _cut(
     return pieces
 
 
+def _surest_pair(pairs: list[list[Normalized]], classify: Classifier) -> list[Normalized] | None:
+    """Of groups cut in two where digits may touch, the one whose less sure piece the classifier is surest of,
+    when it is at least ``SURE_PIECE`` sure of both; None when there is none."""
+    pairs = [pair for pair in pairs if len(pair) == 2]
+    if not pairs:
+        return None
+    confidences = classify(np.stack([piece.image for pair in pairs for piece in pair])).max(axis=1)
+    surest = confidences.reshape(len(pairs), 2).min(axis=1)
+    best = int(np.argmax(surest))
+    return pairs[best] if surest[best] >= SURE_PIECE else None
+
+
 def _pieces(
     ink: InkMap, labels: np.ndarray, group: list[Stroke], size: DigitSize, classify: Classifier | None
 ) -> list[Normalized]:
@@ -147,18 +202,28 @@ def _pieces(
     A group wider than its height, or than the number's typical digit, may hold touching digits or be one
     broad digit. With ``classify``, every count from one to one more than the width suggests is tried, and the
     cut wins whose digits the classifier is surest of, all together (the sum of their log-confidences), less
-    how badly their boxes fit the number's digit size; without, the width decides.
+    how badly their boxes fit the number's digit size; without, the width decides. A group no wider than one
+    digit is parted only where two digits touch (``touch_columns``) and the classifier is sure of both.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
     _x, _y, w, h = box
     typical_height = size.height / ink.scale
+    if classify is None:
+        touches = []
+    else:
+        touches = touch_columns(keep, TOUCH_HEIGHT * typical_height, MIN_PIECE_WIDTH * typical_height)
     if w <= TOUCHING_ASPECT * h and w <= WIDE_SHARE * typical_height:
-        return _cut(ink, crop, keep, box, 1)
+        whole = _cut(ink, crop, keep, box, [])
+        if classify is None or not touches:
+            return whole
+        return _surest_pair([_cut(ink, crop, keep, box, [cut]) for cut in touches], classify) or whole
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
-        return _cut(ink, crop, keep, box, guess)
-    options = [_cut(ink, crop, keep, box, count) for count in range(1, min(guess + 1, MAX_DIGITS) + 1)]
+        return _cut(ink, crop, keep, box, cut_columns(crop, guess))
+    counts = range(1, min(guess + 1, MAX_DIGITS) + 1)
+    options = [_cut(ink, crop, keep, box, cut_columns(crop, count)) for count in counts]
+    options += [_cut(ink, crop, keep, box, [cut]) for cut in touches]
     options = [option for option in options if option]
     confidences = classify(np.stack([piece.image for option in options for piece in option])).max(axis=1)
     scores, start = [], 0
