@@ -165,6 +165,38 @@ def test_a_digit_beside_a_larger_flat_mark_is_found():
     assert 395 <= x <= 405 and 245 <= y <= 255 and h >= 85
 
 
+def ring(paper: np.ndarray, centre: tuple[int, int], radius: int, width: int, tone: float = 0.15) -> None:
+    """Draw a 0 (a ring) on ``paper`` in place."""
+    rows, cols = np.mgrid[0 : paper.shape[0], 0 : paper.shape[1]]
+    distance = np.hypot(rows - centre[0], cols - centre[1])
+    paper[np.abs(distance - radius) <= width / 2] = tone
+
+
+def test_pieces_of_lines_are_neither_a_digit_nor_part_of_one():
+    # Ruled lines too faint to be found whole leave dashes; together they are no digit, and a digit near one
+    # of them is not chained through it to the others.
+    paper = np.full((640, 480), 0.9, np.float32)
+    paper[228:231, 205:262] = 0.45  # beside where the digit goes
+    paper[190:193, 100:200] = 0.45
+    paper[270:273, 100:200] = 0.45
+    assert normalize.normalize_digit(paper) is None
+    ring(paper, centre=(230, 300), radius=30, width=8)
+    result = normalize.normalize_digit(paper)
+    assert result is not None
+    x, y, w, h = result.box
+    assert 195 <= x <= 210 and 190 <= y <= 205 and x + w <= 340 and h <= 70
+
+
+def test_a_digit_written_against_the_margin_line_is_read_without_it():
+    paper = np.full((640, 480), 0.9, np.float32)
+    paper[:, 90:94] = 0.55  # the margin line, top to bottom
+    ring(paper, centre=(300, 140), radius=45, width=12)  # a 0 touching it
+    result = normalize.normalize_digit(paper)
+    assert result is not None
+    x, y, _w, h = result.box
+    assert x >= 90 and 245 <= y <= 260 and h <= 110
+
+
 @settings(max_examples=150, deadline=None)
 @given(hnp.arrays(np.bool_, st.tuples(st.integers(1, 40), st.integers(1, 40))))
 def test_hand_written_morphology_equals_scipys(mask):

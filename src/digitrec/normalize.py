@@ -322,7 +322,9 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
         smooth = max(3, height // LINE_SMOOTH_DIVISOR)
         tall = int(MARGIN_MIN_FRACTION * height)
         if _may_hold_lines(strength, mask.T, tall, smooth):
-            margins = _faint_line_bands(strength, tall, smooth).T
+            # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a
+            # digit written against it leaves no clear columns beside it.
+            margins = (_faint_line_bands(strength, tall, smooth) | _line_bands(mask.T, tall, edges="constant")).T
             lines |= _beyond_the_rest(margins, mask & ~lines, along=0, photo=True)
     return lines & mask
 
@@ -442,18 +444,26 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
     """The strokes of the main digit: the largest stroke and, step by step, those close to what is chosen.
 
     Growing step by step keeps a digit whole when it is drawn in several strokes (a 5's bar, a 4 in two
-    strokes) or cut into pieces where a ruled line crossed it.
+    strokes) or cut into pieces where a ruled line crossed it. A flat piece (a 5's bar, or what a ruled line
+    left) joins the digit it is near but does not reach further for it: pieces of lines would chain a digit to
+    every mark along them.
     """
     chosen, rest = [strokes[0]], strokes[1:]
     grew = True
     while grew and rest:
-        x, y, w, h = union_box([stroke.box for stroke in chosen])
+        core = [stroke for stroke in chosen if not _flat(stroke.box)] or chosen
+        x, y, w, h = union_box([stroke.box for stroke in core])
         reach = 0.35 * max(w, h)
         near = [s for s in rest if _gap(s.box, (x, y, w, h)) <= reach]
         grew = bool(near)
         chosen += near
         rest = [s for s in rest if s not in near]
     return chosen
+
+
+def _flat(box: tuple[int, int, int, int]) -> bool:
+    """Whether a box (x, y, w, h) is far wider than tall, as no digit is."""
+    return box[2] > MAX_DIGIT_FLATNESS * box[3]
 
 
 def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -564,9 +574,10 @@ def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | Non
     while strokes:
         chosen = digit_strokes(strokes)
         box = union_box([stroke.box for stroke in chosen])
-        if box[2] <= MAX_DIGIT_FLATNESS * box[3]:
+        if not _flat(box) and not all(_flat(stroke.box) for stroke in chosen):
             break
-        # A flat mark (a piece of ruled line, a shadow's edge) is no digit, even the largest: look among the rest.
+        # A flat mark (a piece of ruled line, a shadow's edge) is no digit, even the largest, and neither are
+        # several together (pieces of ruled lines too faint to be found whole): look among the rest.
         strokes = [stroke for stroke in strokes if stroke not in chosen]
     if not strokes:
         return None

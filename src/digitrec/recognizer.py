@@ -23,10 +23,12 @@ DEFAULT_THRESHOLD = 0.9  # used only when a model card carries no calibrated thr
 # mode): enough for a digit that fills a good part of the image, and cheap.
 FIRST_LOOK_SIDE = 128
 # A digit shorter than this (working pixels) in a reduced photo is read again from the source's own pixels, where
-# thin strokes that broke up in the reduction are whole; the region read again reaches this share of the digit's
-# size beyond it on each side, and the source must hold at least this many times more pixels along a side.
+# thin strokes that broke up in the reduction are whole; the region read again reaches as far beyond it on each
+# side as this share of the digit's size (all of it: a part of the digit the first look missed, such as the bar
+# of a 2 parted from it by a ruled line, is in the region), and the source must hold at least this many times
+# more pixels along a side.
 CLOSER_LOOK_PX = FIRST_LOOK_SIDE // 4
-CLOSER_LOOK_MARGIN = 0.6
+CLOSER_LOOK_MARGIN = 1.0
 CLOSER_LOOK_GAIN = 1.5
 
 
