@@ -242,3 +242,56 @@ def test_the_line_precheck_equals_its_scipy_form(strength, length, smooth):
     at_edge = (starts == 0) | (stops == near.size)
     expected = bool(((runs >= length) | (at_edge & (runs >= (length + 1) // 2))).any())
     assert normalize._may_hold_lines(strength, mask, length, smooth) == expected
+
+
+def drawn(shapes: list[tuple[str, list, int]], size: int = 200) -> np.ndarray:
+    """Lines and ellipses (kind, points or box, pen width) drawn dark on white paper, as floats in [0, 1]."""
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    for kind, points, width in shapes:
+        if kind == "line":
+            draw.line(points, fill=0, width=width, joint="curve")
+        else:
+            draw.ellipse(points, outline=0, width=width)
+    return np.asarray(image, dtype=np.float32) / 255.0
+
+
+def hollow(gray: np.ndarray, contour_px: int = 2) -> np.ndarray:
+    """The same glyph as an outline font draws it: only a thin contour around each stroke's empty inside."""
+    solid = gray < 0.5
+    inside = ndimage.binary_erosion(solid, iterations=contour_px)
+    return np.where(solid & ~inside, 0.0, 1.0).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        [("line", [(60, 40), (140, 40), (95, 165)], 22)],
+        [("line", [(80, 50), (105, 30), (105, 170)], 22)],
+        [("ellipse", [55, 30, 145, 170], 24)],  # a hollow 0: its stroke is filled, its loop stays open
+    ],
+    ids=["7", "1", "0"],
+)
+def test_a_hollow_glyph_is_read_as_its_solid_strokes(shapes):
+    solid = normalize.normalize_digit(drawn(shapes)).image
+    outlined = normalize.normalize_digit(hollow(drawn(shapes))).image
+    assert similarity(solid, outlined) > 0.95  # about 0.78 with the insides left empty
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        [("ellipse", [70, 30, 130, 170], 3)],
+        [("ellipse", [75, 30, 125, 95], 3), ("ellipse", [65, 95, 135, 170], 3)],
+        [("line", [(120, 30), (80, 110)], 3), ("ellipse", [75, 100, 135, 170], 3)],
+        [("line", [(110, 30), (60, 120), (140, 120)], 3), ("line", [(110, 30), (110, 170)], 3)],
+    ],
+    ids=["0", "8", "6", "4"],
+)
+def test_the_loops_of_a_digit_drawn_with_a_fine_pen_stay_open(shapes):
+    ink = normalize.ink_map(drawn(shapes))
+    assert ink is not None and ink.mask.sum() > 0
+    x, y, w, h = normalize.union_box([stroke.box for stroke in normalize.find_strokes(ink)[1]])
+    keep = ink.mask[y : y + h, x : x + w]
+    crop = np.where(keep, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
+    assert normalize.fill_outlines(crop, keep) is crop

@@ -47,8 +47,17 @@ LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degr
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
 LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel counted up to this
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
+# A hollow (outline) glyph draws each stroke as two thin contours around an empty inside, where MNIST has solid
+# strokes. An inside is filled when it is what a stroke's inside is and a digit's real loop (a 0, 4, 6, 8 or 9)
+# is not; each of the tests below, left out, lets real loops of MNIST digits drawn with a fine pen be filled.
+OUTLINE_INK = 0.2  # the contours' anti-aliased edges count as ink from this strength
+OUTLINE_MAX_HALF_WIDTH = 0.15  # a stroke's inside is thin: its half-width at most this share of the digit's size
+OUTLINE_MIN_ELONGATION = 8.0  # ... runs along the stroke: area at least this times half-width squared (a disc: pi)
+OUTLINE_MIN_WALL_RATIO = 3.5  # ... is this many times wider than the contours around it
+OUTLINE_WALL_SHARE = 0.8  # ... and the contours are the glyph: this share of its ink lines such insides
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
+FOUR_CONNECTED = ndimage.generate_binary_structure(2, 1)
 _ROWS = np.arange(MNIST_SIDE, dtype=np.float64)[:, np.newaxis]
 _COLS = np.arange(MNIST_SIDE, dtype=np.float64)[np.newaxis, :]
 
@@ -543,10 +552,76 @@ def _window_max(image: np.ndarray, before: int, after: int) -> np.ndarray:
     return both
 
 
+def fill_outlines(crop: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Fill the insides of a hollow (outline) glyph's strokes, so that they become solid strokes as in MNIST.
+
+    ``crop`` is ink in [0, 1] cut to one digit, ``keep`` its strokes' mask. An inside is a hole in the ink (after
+    bridging the one-pixel gaps a sketchy contour leaves) that is thin, long and much wider than its contours,
+    has only a contour between it and the outside, and whose contours are nearly all the glyph's ink. Real loops
+    are round, or wide, or drawn with a stroke about as wide as the loop, or lined by only part of the ink (an
+    8's loop), and the loops inside a hollow 0, 6, 8 or 9 lie behind the filled stroke: all stay open. Returns
+    ``crop`` itself when nothing is filled, else a filled copy.
+    """
+    longer = max(crop.shape)
+    wall = stroke_width(keep)
+    # An inside is at least OUTLINE_MIN_WALL_RATIO times as wide as its contours and at most a share of the
+    # digit's size: a digit drawn with broader strokes has none, and the search is skipped.
+    if wall > 2.0 * OUTLINE_MAX_HALF_WIDTH * longer / OUTLINE_MIN_WALL_RATIO:
+        return crop
+    outline = crop > OUTLINE_INK
+    # A 3x3 closing: the one-pixel gaps a sketchy contour leaves are bridged.
+    closed = ~_window_max(~_window_max(outline, 1, 1), 1, 1)
+    background, count = ndimage.label(~closed, structure=FOUR_CONNECTED)  # holes as scipy's fill_holes finds them
+    is_outside = np.zeros(count + 1, dtype=bool)
+    is_outside[background[[0, -1]]] = True
+    is_outside[background[:, [0, -1]]] = True
+    # An inside's area is at least its elongation times its half-width squared, and its half-width at least half
+    # the wall ratio times the contours' width: smaller holes are no inside.
+    least_area = OUTLINE_MIN_ELONGATION * (OUTLINE_MIN_WALL_RATIO * wall / 2.0) ** 2
+    areas = np.bincount(background.ravel(), minlength=count + 1)
+    candidate = ~is_outside & (areas >= least_area)
+    candidate[0] = False  # the ink
+    if not candidate.any():
+        return crop
+    reach = int(np.ceil(wall)) + 2  # a contour and its anti-aliased edges
+    outside = np.pad(is_outside[background], 1, constant_values=True)
+    behind_one_contour = np.zeros(count + 1, dtype=bool)
+    behind_one_contour[background[_window_max(outside, reach, reach)[1:-1, 1:-1]]] = True
+    candidate &= behind_one_contour
+    # The contours must be nearly all the ink: measured first for every candidate together, it rules out most
+    # real loops (those of a 6, 8 or 9 are lined by part of the ink only) before the costlier measures.
+    if not _lined(closed, candidate[background], reach):
+        return crop
+    holes = candidate[background]
+    distance = ndimage.distance_transform_edt(holes)
+    is_inside = np.zeros(count + 1, dtype=bool)
+    for label in np.flatnonzero(candidate):
+        half_width = float(distance[background == label].max())
+        is_inside[label] = (
+            half_width <= OUTLINE_MAX_HALF_WIDTH * longer
+            and areas[label] >= OUTLINE_MIN_ELONGATION * half_width**2
+            and 2.0 * half_width >= OUTLINE_MIN_WALL_RATIO * wall
+        )
+    fill = is_inside[background]
+    if not fill.any() or not _lined(closed, fill, reach):
+        return crop
+    # The gaps bridged in the contours next to a filled inside are part of the stroke too.
+    fill |= closed & ~outline & _window_max(fill, 1, 1)
+    return np.where(fill, np.float32(1.0), crop)
+
+
+def _lined(ink: np.ndarray, holes: np.ndarray, reach: int) -> bool:
+    """Whether at least OUTLINE_WALL_SHARE of the ``ink`` lies within ``reach`` pixels of ``holes``."""
+    return bool((ink & _window_max(holes, reach, reach)).sum() >= OUTLINE_WALL_SHARE * ink.sum())
+
+
 def crop_strokes(
     ink: InkMap, labels: np.ndarray, chosen: list[Stroke], box: tuple[int, int, int, int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cut ``box`` out of the ink map keeping only the chosen strokes and their anti-aliased edges."""
+    """Cut ``box`` out of the ink map keeping only the chosen strokes and their anti-aliased edges.
+
+    A hollow glyph's strokes are filled (``fill_outlines``). Returns the crop and the chosen strokes' mask.
+    """
     x, y, w, h = box
     inside = labels[y : y + h, x : x + w]
     wanted = np.zeros(max(int(inside.max()), *(stroke.label for stroke in chosen)) + 1, dtype=bool)
@@ -554,7 +629,7 @@ def crop_strokes(
     keep = wanted[inside]
     near = _window_max(keep, 2, 2)
     crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
-    return crop, keep
+    return fill_outlines(crop, keep), keep
 
 
 def source_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
