@@ -295,3 +295,11 @@ def test_the_loops_of_a_digit_drawn_with_a_fine_pen_stay_open(shapes):
     keep = ink.mask[y : y + h, x : x + w]
     crop = np.where(keep, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
     assert normalize.fill_outlines(crop, keep) is crop
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.bool_, st.tuples(st.integers(1, 30), st.integers(1, 30))))
+def test_the_quick_bound_on_holes_is_never_below_their_area(mask):
+    # The outline search is skipped when this bound leaves no room for an inside: it must never be too low.
+    holes = ndimage.binary_fill_holes(mask, structure=normalize.FOUR_CONNECTED) & ~mask
+    assert normalize._enclosed_bound(mask) >= np.count_nonzero(holes)

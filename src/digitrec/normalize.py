@@ -571,13 +571,15 @@ def fill_outlines(crop: np.ndarray, keep: np.ndarray) -> np.ndarray:
     outline = crop > OUTLINE_INK
     # A 3x3 closing: the one-pixel gaps a sketchy contour leaves are bridged.
     closed = ~_window_max(~_window_max(outline, 1, 1), 1, 1)
+    # An inside's area is at least its elongation times its half-width squared, and its half-width at least half
+    # the wall ratio times the contours' width: smaller holes are no inside. Most digits have no room for one.
+    least_area = OUTLINE_MIN_ELONGATION * (OUTLINE_MIN_WALL_RATIO * wall / 2.0) ** 2
+    if _enclosed_bound(closed) < least_area:
+        return crop
     background, count = ndimage.label(~closed, structure=FOUR_CONNECTED)  # holes as scipy's fill_holes finds them
     is_outside = np.zeros(count + 1, dtype=bool)
     is_outside[background[[0, -1]]] = True
     is_outside[background[:, [0, -1]]] = True
-    # An inside's area is at least its elongation times its half-width squared, and its half-width at least half
-    # the wall ratio times the contours' width: smaller holes are no inside.
-    least_area = OUTLINE_MIN_ELONGATION * (OUTLINE_MIN_WALL_RATIO * wall / 2.0) ** 2
     areas = np.bincount(background.ravel(), minlength=count + 1)
     candidate = ~is_outside & (areas >= least_area)
     candidate[0] = False  # the ink
@@ -608,6 +610,16 @@ def fill_outlines(crop: np.ndarray, keep: np.ndarray) -> np.ndarray:
     # The gaps bridged in the contours next to a filled inside are part of the stroke too.
     fill |= closed & ~outline & _window_max(fill, 1, 1)
     return np.where(fill, np.float32(1.0), crop)
+
+
+def _enclosed_bound(ink: np.ndarray) -> int:
+    """At least the area of the holes in ``ink`` (a boolean mask): the pixels without ink that have ink on both
+    sides along their row and along their column (a hole's pixels all have)."""
+    height, width = ink.shape
+    rows, cols = np.arange(height)[:, np.newaxis], np.arange(width)[np.newaxis, :]
+    left, right = ink.argmax(axis=1)[:, np.newaxis], width - 1 - ink[:, ::-1].argmax(axis=1)[:, np.newaxis]
+    top, bottom = ink.argmax(axis=0)[np.newaxis, :], height - 1 - ink[::-1].argmax(axis=0)[np.newaxis, :]
+    return np.count_nonzero((cols > left) & (cols < right) & (rows > top) & (rows < bottom) & ~ink)
 
 
 def _lined(ink: np.ndarray, holes: np.ndarray, reach: int) -> bool:
