@@ -136,6 +136,15 @@ def test_any_image_gives_mnist_form_or_no_digit(gray):
         assert np.isfinite(result.image).all()
 
 
+@pytest.mark.parametrize("shape", [(1, 70), (1, 200), (2, 300), (70, 1), (200, 1), (300, 2)])
+def test_photo_sized_strips_one_or_two_pixels_thin_give_an_answer(shape):
+    # A photo-sized image so thin that no line could run along its short side (the fuzzer found one crashing).
+    gray = np.ones(shape, np.float32)
+    gray[tuple(slice(10, 20) if size > 2 else slice(None) for size in shape)] = 0.0
+    result = normalize.normalize_digit(gray)
+    assert result is None or result.image.shape == (28, 28)
+
+
 def test_a_faint_shadow_edge_at_the_border_is_no_digit():
     # Paper lit unevenly, with a hard-edged shadow across one corner: the edge is not a stroke.
     rows, cols = np.mgrid[0:480, 0:640].astype(np.float32)

@@ -329,7 +329,7 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
     if photo and width >= MARGIN_MIN_ASPECT * height:
         strength = (mask.astype(np.float32) if ink is None else ink).T
         smooth = max(3, height // LINE_SMOOTH_DIVISOR)
-        tall = int(MARGIN_MIN_FRACTION * height)
+        tall = max(1, int(MARGIN_MIN_FRACTION * height))
         if _may_hold_lines(strength, mask.T, tall, smooth):
             # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a
             # digit written against it leaves no clear columns beside it.
