@@ -211,7 +211,7 @@ def test_a_digit_written_against_the_margin_line_is_read_without_it():
 def test_hand_written_morphology_equals_scipys(mask):
     # The crop's dilation and the stroke width's erosion are written out for speed; they must stay scipy's.
     assert np.array_equal(
-        normalize._window_max(mask, 2, 2),
+        normalize._over_window(mask, 2, 2),
         ndimage.binary_dilation(mask, structure=normalize.EIGHT_CONNECTED, iterations=2),
     )
     area = int(mask.sum())
@@ -227,8 +227,8 @@ def test_hand_written_morphology_equals_scipys(mask):
 def test_hand_written_grey_filters_equal_scipys(ink, size):
     # Thickening thin strokes, the background's opening and the noise peak are written out for speed.
     before, after = (size - 1) // 2, size // 2
-    assert np.array_equal(normalize._window_max(ink, before, after), ndimage.grey_dilation(ink, size=(size, size)))
-    opened = normalize._over_neighbours(normalize._over_neighbours(ink, np.minimum), np.maximum)
+    assert np.array_equal(normalize._over_window(ink, before, after), ndimage.grey_dilation(ink, size=(size, size)))
+    opened = normalize._over_window(normalize._over_window(ink, 1, 1, np.minimum), 1, 1)
     assert np.array_equal(opened, ndimage.grey_opening(ink, size=(3, 3), mode="nearest"))
     if min(ink.shape) > 2:
         assert normalize._pair_peak(ink) == float(ndimage.uniform_filter(ink, size=2).max())

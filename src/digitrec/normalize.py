@@ -118,22 +118,10 @@ def _background(ink: np.ndarray) -> np.ndarray:
     coarse = np.asarray(Image.fromarray(ink, mode="F").resize(coarse_size, Image.Resampling.BOX))
     # An opening (minimum, then maximum, over neighbouring cells) drops the strokes but keeps gradients;
     # the mean smooths the steps between cells.
-    coarse = _over_neighbours(_over_neighbours(coarse, np.minimum), np.maximum)
+    coarse = _over_window(_over_window(coarse, 1, 1, np.minimum), 1, 1)
     coarse = ndimage.uniform_filter(coarse, size=3, mode="nearest")
     background = Image.fromarray(coarse.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
     return np.asarray(background, dtype=np.float32)
-
-
-def _over_neighbours(image: np.ndarray, combine: np.ufunc) -> np.ndarray:
-    """``combine`` (np.minimum or np.maximum) over each pixel's 3x3 neighbourhood, the edge pixels repeated
-    beyond the image: scipy's minimum or maximum filter of size 3 with mode "nearest", without its overhead."""
-    rows = image.copy()
-    combine(rows[1:], image[:-1], out=rows[1:])
-    combine(rows[:-1], image[1:], out=rows[:-1])
-    both = rows.copy()
-    combine(both[:, 1:], rows[:, :-1], out=both[:, 1:])
-    combine(both[:, :-1], rows[:, 1:], out=both[:, :-1])
-    return both
 
 
 def _pair_peak(ink: np.ndarray) -> float:
@@ -510,7 +498,7 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
         # Thin pen strokes would fade to grey at 20 px: thicken them first, as a wider pen would have drawn.
         grow = int(round((MNIST_STROKE_PX - width_px) / scale))
         if grow >= 2:
-            ink = _window_max(ink, (grow - 1) // 2, grow // 2)  # ndimage.grey_dilation(ink, size=grow)
+            ink = _over_window(ink, (grow - 1) // 2, grow // 2)  # ndimage.grey_dilation(ink, size=grow)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     fitted = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
     fitted = np.clip(fitted, 0.0, 1.0)
@@ -535,20 +523,22 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
     return placed
 
 
-def _window_max(image: np.ndarray, before: int, after: int) -> np.ndarray:
-    """The maximum over each pixel's window, from ``before`` pixels before it to ``after`` pixels after it along
-    both axes, within the image: a boolean mask grown by a square (``before == after == 1``: 3x3 dilation), or
-    scipy's grey dilation of size ``before + after + 1`` (whose reflected edges add no new values)."""
+def _over_window(image: np.ndarray, before: int, after: int, combine: np.ufunc = np.maximum) -> np.ndarray:
+    """``combine`` (np.maximum or np.minimum) over each pixel's window, from ``before`` pixels before it to
+    ``after`` pixels after it along both axes, within the image. With np.maximum: a boolean mask grown by a square
+    (``before == after == 1``: 3x3 dilation), or scipy's grey dilation of size ``before + after + 1``; with
+    ``before == after``, scipy's maximum or minimum filter of that size with mode "nearest" (edges repeated or
+    reflected add no new values)."""
     rows = image.copy()
     for step in range(1, before + 1):
-        np.maximum(rows[step:], image[:-step], out=rows[step:])
+        combine(rows[step:], image[:-step], out=rows[step:])
     for step in range(1, after + 1):
-        np.maximum(rows[:-step], image[step:], out=rows[:-step])
+        combine(rows[:-step], image[step:], out=rows[:-step])
     both = rows.copy()
     for step in range(1, before + 1):
-        np.maximum(both[:, step:], rows[:, :-step], out=both[:, step:])
+        combine(both[:, step:], rows[:, :-step], out=both[:, step:])
     for step in range(1, after + 1):
-        np.maximum(both[:, :-step], rows[:, step:], out=both[:, :-step])
+        combine(both[:, :-step], rows[:, step:], out=both[:, :-step])
     return both
 
 
@@ -570,7 +560,7 @@ def fill_outlines(crop: np.ndarray, keep: np.ndarray) -> np.ndarray:
         return crop
     outline = crop > OUTLINE_INK
     # A 3x3 closing: the one-pixel gaps a sketchy contour leaves are bridged.
-    closed = ~_window_max(~_window_max(outline, 1, 1), 1, 1)
+    closed = ~_over_window(~_over_window(outline, 1, 1), 1, 1)
     # An inside's area is at least its elongation times its half-width squared, and its half-width at least half
     # the wall ratio times the contours' width: smaller holes are no inside. Most digits have no room for one.
     least_area = OUTLINE_MIN_ELONGATION * (OUTLINE_MIN_WALL_RATIO * wall / 2.0) ** 2
@@ -588,7 +578,7 @@ def fill_outlines(crop: np.ndarray, keep: np.ndarray) -> np.ndarray:
     reach = int(np.ceil(wall)) + 2  # a contour and its anti-aliased edges
     outside = np.pad(is_outside[background], 1, constant_values=True)
     behind_one_contour = np.zeros(count + 1, dtype=bool)
-    behind_one_contour[background[_window_max(outside, reach, reach)[1:-1, 1:-1]]] = True
+    behind_one_contour[background[_over_window(outside, reach, reach)[1:-1, 1:-1]]] = True
     candidate &= behind_one_contour
     # The contours must be nearly all the ink: measured first for every candidate together, it rules out most
     # real loops (those of a 6, 8 or 9 are lined by part of the ink only) before the costlier measures.
@@ -608,7 +598,7 @@ def fill_outlines(crop: np.ndarray, keep: np.ndarray) -> np.ndarray:
     if not fill.any() or not _lined(closed, fill, reach):
         return crop
     # The gaps bridged in the contours next to a filled inside are part of the stroke too.
-    fill |= closed & ~outline & _window_max(fill, 1, 1)
+    fill |= closed & ~outline & _over_window(fill, 1, 1)
     return np.where(fill, np.float32(1.0), crop)
 
 
@@ -624,7 +614,7 @@ def _enclosed_bound(ink: np.ndarray) -> int:
 
 def _lined(ink: np.ndarray, holes: np.ndarray, reach: int) -> bool:
     """Whether at least OUTLINE_WALL_SHARE of the ``ink`` lies within ``reach`` pixels of ``holes``."""
-    return bool((ink & _window_max(holes, reach, reach)).sum() >= OUTLINE_WALL_SHARE * ink.sum())
+    return bool((ink & _over_window(holes, reach, reach)).sum() >= OUTLINE_WALL_SHARE * ink.sum())
 
 
 def crop_strokes(
@@ -639,7 +629,7 @@ def crop_strokes(
     wanted = np.zeros(max(int(inside.max()), *(stroke.label for stroke in chosen)) + 1, dtype=bool)
     wanted[[stroke.label for stroke in chosen]] = True
     keep = wanted[inside]
-    near = _window_max(keep, 2, 2)
+    near = _over_window(keep, 2, 2)
     crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
     return fill_outlines(crop, keep), keep
 
