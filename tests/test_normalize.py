@@ -234,6 +234,21 @@ def test_hand_written_grey_filters_equal_scipys(ink, size):
         assert normalize._pair_peak(ink) == float(ndimage.uniform_filter(ink, size=2).max())
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    hnp.arrays(np.float32, st.tuples(st.integers(65, 200), st.integers(65, 200)), elements=st.floats(0, 1, width=32))
+)
+def test_the_background_is_its_pillow_and_scipy_form(ink):
+    # Resizing and smoothing are done as matrix products for speed; they must stay what these calls compute.
+    height, width = ink.shape
+    longer = max(height, width)
+    cells = (max(2, width * 16 // longer), max(2, height * 16 // longer))
+    coarse = np.asarray(Image.fromarray(ink, mode="F").resize(cells, Image.Resampling.BOX))
+    coarse = ndimage.uniform_filter(ndimage.grey_opening(coarse, size=(3, 3), mode="nearest"), size=3, mode="nearest")
+    expected = np.asarray(Image.fromarray(coarse, mode="F").resize((width, height), Image.Resampling.BILINEAR))
+    np.testing.assert_allclose(normalize._background(ink), expected, rtol=0, atol=2e-6)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     hnp.arrays(np.float32, st.tuples(st.integers(1, 12), st.integers(1, 40)), elements=st.floats(0, 1, width=32)),

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from digitrec import stats
+from digitrec import resample, stats
 
 MNIST_SIDE = 28
 FIT_SIDE = 20
@@ -115,13 +116,24 @@ def _background(ink: np.ndarray) -> np.ndarray:
     height, width = ink.shape
     cells = 16
     coarse_size = (max(2, width * cells // max(height, width)), max(2, height * cells // max(height, width)))
-    coarse = np.asarray(Image.fromarray(ink, mode="F").resize(coarse_size, Image.Resampling.BOX))
+    coarse = resample.resize(ink, coarse_size, Image.Resampling.BOX)
     # An opening (minimum, then maximum, over neighbouring cells) drops the strokes but keeps gradients;
-    # the mean smooths the steps between cells.
-    coarse = _over_window(_over_window(coarse, 1, 1, np.minimum), 1, 1)
-    coarse = ndimage.uniform_filter(coarse, size=3, mode="nearest")
-    background = Image.fromarray(coarse.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
-    return np.asarray(background, dtype=np.float32)
+    # the mean over neighbouring cells smooths the steps between them as the grid is enlarged.
+    opened = _over_window(_over_window(coarse, 1, 1, np.minimum), 1, 1)
+    return _smooth_enlargement(coarse_size[1], height) @ opened @ _smooth_enlargement(coarse_size[0], width).T
+
+
+@lru_cache(maxsize=resample.CACHED_MATRICES)
+def _smooth_enlargement(cells: int, side: int) -> np.ndarray:
+    """(side x cells): the mean of each cell and its two neighbours (the edge cell repeated, as scipy's
+    ``uniform_filter(size=3, mode="nearest")``), then Pillow's bilinear enlargement to ``side``, as one matrix."""
+    mean = np.zeros((cells, cells), dtype=np.float32)
+    for cell in range(cells):
+        for neighbour in (cell - 1, cell, cell + 1):
+            mean[cell, min(max(neighbour, 0), cells - 1)] += 1.0 / 3.0
+    matrix = resample.weights(cells, side, Image.Resampling.BILINEAR) @ mean
+    matrix.flags.writeable = False
+    return matrix
 
 
 def _pair_peak(ink: np.ndarray) -> float:
@@ -500,7 +512,7 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
         if grow >= 2:
             ink = _over_window(ink, (grow - 1) // 2, grow // 2)  # ndimage.grey_dilation(ink, size=grow)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    fitted = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
+    fitted = resample.resize(ink, size, Image.Resampling.LANCZOS)
     fitted = np.clip(fitted, 0.0, 1.0)
     peak = float(fitted.max())
     if peak <= 0:
