@@ -150,3 +150,12 @@ def test_a_group_wider_than_any_digit_is_split_when_sure_of_both_halves():
     draw.ellipse([548, 50, 623, 160], outline=0, width=10)
     digits = segment.split_digits(gray(image), classify=sure_of_wide_ones)
     assert len(digits) == 5
+
+
+def test_a_digit_broken_into_pieces_one_above_the_other_stays_one():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(232, 50), (217, 95)], fill=0, width=10)  # a slanted 1 broken across: the pieces overlap little
+    draw.line([(212, 115), (197, 160)], fill=0, width=10)  # sideways, and each is a digit's height tall
+    draw.ellipse([300, 50, 380, 160], outline=0, width=10)
+    assert len(segment.split_digits(gray(image))) == 3

@@ -37,6 +37,8 @@ MAX_DIGITS = 12
 SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
+# Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
+# sideways than FRAGMENT_REACH, are the pieces of one digit broken across (a slanted 1 in two strokes).
 TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
 DIGIT_ASPECT = 0.7  # the width of a typical digit over its height, to count touching digits
 WIDE_SHARE = 1.25  # a group wider than this times the number's typical digit height may hold touching digits
@@ -93,7 +95,25 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
         nearest = min(digits, key=lambda digit: _gap_x(union_box([s.box for s in digit]), box))
         if _gap_x(union_box([s.box for s in nearest]), box) <= FRAGMENT_REACH * tallest:
             nearest.extend(group)
-    return sorted(digits, key=lambda group: union_box([s.box for s in group])[0])
+    return _join_stacked(sorted(digits, key=lambda group: union_box([s.box for s in group])[0]), tallest)
+
+
+def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int], reach: float) -> bool:
+    """Whether two boxes lie one wholly above the other, no more than ``reach`` apart sideways."""
+    apart = max(a[1], b[1]) >= min(a[1] + a[3], b[1] + b[3])
+    return apart and _gap_x(a, b) <= reach
+
+
+def _join_stacked(digits: list[list[Stroke]], tallest: int) -> list[list[Stroke]]:
+    """Neighbouring groups (ordered left to right) that lie one above the other joined into one digit."""
+    joined: list[list[Stroke]] = []
+    for group in digits:
+        box = union_box([s.box for s in group])
+        if joined and _stacked(union_box([s.box for s in joined[-1]]), box, FRAGMENT_REACH * tallest):
+            joined[-1] = joined[-1] + group
+        else:
+            joined.append(group)
+    return joined
 
 
 def cut_columns(ink: np.ndarray, count: int) -> list[int]:
