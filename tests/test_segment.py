@@ -130,3 +130,32 @@ def test_touch_columns_find_a_thin_joint_between_tall_strokes():
     assert segment.touch_columns(keep, min_height=101, min_width=10) == []  # neither side tall enough
     keep[20:30, 15:45] = True  # a second bar: every column between crosses two strokes
     assert segment.touch_columns(keep, min_height=80, min_width=10) == []
+
+
+def sure_of_wide_ones(images: np.ndarray) -> np.ndarray:
+    """A classifier fully sure of a piece whose ink is wider than tall (two touching digits read as one), and
+    SURE_PIECE sure of any other."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 0] = 1.0 if cols.size > rows.size else segment.SURE_PIECE
+    return probabilities
+
+
+def test_a_group_wider_than_any_digit_is_split_when_sure_of_both_halves():
+    image, draw = paper(800)
+    for x in (60, 200, 340):
+        draw.ellipse([x, 50, x + 80, 160], outline=0, width=10)
+    draw.ellipse([480, 50, 555, 160], outline=0, width=10)  # two 0s touching: 1.3 times the digits' height wide
+    draw.ellipse([548, 50, 623, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=sure_of_wide_ones)
+    assert len(digits) == 5
+
+
+def test_a_digit_broken_into_pieces_one_above_the_other_stays_one():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(232, 50), (217, 95)], fill=0, width=10)  # a slanted 1 broken across: the pieces overlap little
+    draw.line([(212, 115), (197, 160)], fill=0, width=10)  # sideways, and each is a digit's height tall
+    draw.ellipse([300, 50, 380, 160], outline=0, width=10)
+    assert len(segment.split_digits(gray(image))) == 3

@@ -37,6 +37,8 @@ MAX_DIGITS = 12
 SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
+# Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
+# sideways than FRAGMENT_REACH, are the pieces of one digit broken across (a slanted 1 in two strokes).
 TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
 DIGIT_ASPECT = 0.7  # the width of a typical digit over its height, to count touching digits
 WIDE_SHARE = 1.25  # a group wider than this times the number's typical digit height may hold touching digits
@@ -53,6 +55,11 @@ TOUCH_INK = 1.25
 TOUCH_HEIGHT = 0.8
 MIN_PIECE_WIDTH = 0.1
 SURE_PIECE = 0.99
+# A group wider than WIDE_SHARE of the number's digit height is wider than nearly every single digit (about 1 in
+# 2000 MNIST digits in a number), yet the classifier may be as sure of it whole as of one digit (two touching 0s
+# read as one 0), and its width costs too little to outweigh that. Such a group is cut in two when the classifier
+# is SURE_PIECE sure of both pieces and both are at least TOUCH_HEIGHT of the digit height tall, as a pair of
+# touching digits is; the halves of one wide digit seldom are (a flat 2's halves are short, a 5's bar is short).
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -88,7 +95,25 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
         nearest = min(digits, key=lambda digit: _gap_x(union_box([s.box for s in digit]), box))
         if _gap_x(union_box([s.box for s in nearest]), box) <= FRAGMENT_REACH * tallest:
             nearest.extend(group)
-    return sorted(digits, key=lambda group: union_box([s.box for s in group])[0])
+    return _join_stacked(sorted(digits, key=lambda group: union_box([s.box for s in group])[0]), tallest)
+
+
+def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int], reach: float) -> bool:
+    """Whether two boxes lie one wholly above the other, no more than ``reach`` apart sideways."""
+    apart = max(a[1], b[1]) >= min(a[1] + a[3], b[1] + b[3])
+    return apart and _gap_x(a, b) <= reach
+
+
+def _join_stacked(digits: list[list[Stroke]], tallest: int) -> list[list[Stroke]]:
+    """Neighbouring groups (ordered left to right) that lie one above the other joined into one digit."""
+    joined: list[list[Stroke]] = []
+    for group in digits:
+        box = union_box([s.box for s in group])
+        if joined and _stacked(union_box([s.box for s in joined[-1]]), box, FRAGMENT_REACH * tallest):
+            joined[-1] = joined[-1] + group
+        else:
+            joined.append(group)
+    return joined
 
 
 def cut_columns(ink: np.ndarray, count: int) -> list[int]:
@@ -202,8 +227,10 @@ def _pieces(
     A group wider than its height, or than the number's typical digit, may hold touching digits or be one
     broad digit. With ``classify``, every count from one to one more than the width suggests is tried, and the
     cut wins whose digits the classifier is surest of, all together (the sum of their log-confidences), less
-    how badly their boxes fit the number's digit size; without, the width decides. A group no wider than one
-    digit is parted only where two digits touch (``touch_columns``) and the classifier is sure of both.
+    how badly their boxes fit the number's digit size; without, the width decides. A group wider than any one
+    digit that this leaves whole is still cut in two where the classifier is sure of two tall pieces. A group no
+    wider than one digit is parted only where two digits touch (``touch_columns``) and the classifier is sure of
+    both.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -231,7 +258,15 @@ def _pieces(
         confidence = float(np.log(np.maximum(confidences[start : start + len(option)], 1e-9)).sum())
         scores.append(confidence - SHAPE_WEIGHT * sum(size.misfit(piece.box) for piece in option))
         start += len(option)
-    return options[int(np.argmax(scores))]
+    best = options[int(np.argmax(scores))]
+    if len(best) == 1 and w > WIDE_SHARE * typical_height:
+        return _surest_pair(_tall_options(options, size), classify) or best
+    return best
+
+
+def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list[Normalized]]:
+    """The options whose every piece is at least ``TOUCH_HEIGHT`` of the number's digit height tall."""
+    return [option for option in options if all(piece.box[3] >= TOUCH_HEIGHT * size.height for piece in option)]
 
 
 def split_digits(
