@@ -98,6 +98,17 @@ def test_a_digit_in_two_separate_strokes_stays_whole():
     assert y <= 40 and y + h >= 165 and x <= 60 and x + w >= 125
 
 
+def test_a_canvas_drawing_with_a_broad_brush_keeps_its_strokes_solid():
+    # A '0' filling a flat canvas, drawn with a brush a sixth of its height wide (a finger on a phone): the lighting
+    # correction took the inside of such strokes for background, hollowing them or losing the digit.
+    image = Image.new("L", (192, 192), 255)
+    ImageDraw.Draw(image).ellipse([32, 10, 160, 182], outline=0, width=31)
+    canvas = np.asarray(image, dtype=np.float32) / 255
+    result = normalize.normalize_digit(canvas)
+    assert result is not None
+    assert result.ink.ink[canvas < 0.01].min() > 0.9
+
+
 @pytest.mark.parametrize(
     "blank",
     [

@@ -30,6 +30,9 @@ MNIST_CENTRE = (14.0, 14.0)
 MNIST_STROKE_PX = 2.2
 WORK_SIDE = 192
 SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo: no lighting correction
+# Half an 8-bit grey level: the median deviation from the paper's tone below which the paper is one exact tone
+# (a drawing canvas, a rendered image), which no photo or scan shows.
+FLAT_PAPER_MAD = 0.5 / 255
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 NOISE_SIGMAS = 6.0
@@ -124,6 +127,17 @@ def _background(ink: np.ndarray) -> np.ndarray:
     return np.asarray(background, dtype=np.float32)
 
 
+def _flat_paper(sample: np.ndarray, paper: float) -> bool:
+    """Whether most of an image (``sample``, its median ``paper``) is one exact tone, as the empty part of a drawing
+    canvas is: there is nothing to correct.
+
+    Light and paper always vary by some grey levels in a photo or a scan (sensor noise alone does), and there the
+    background estimate removes shadows and tints. A canvas has no lighting to remove, and the estimate, made for
+    pen strokes, takes the inside of a brush stroke wider than a few of its cells for background and hollows it.
+    """
+    return stats.median(np.abs(sample - np.float32(paper))) < FLAT_PAPER_MAD
+
+
 def _pair_peak(ink: np.ndarray) -> float:
     """The highest mean of 2x2 neighbouring pixels: ``ndimage.uniform_filter(ink, size=2).max()`` for ink in
     [0, 1] (the same windows, the first row and column paired with themselves), a single bright pixel of noise
@@ -158,7 +172,8 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     else:
         inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
     ink = 1.0 - work if inverted else work.copy()
-    if max(ink.shape) > SMALL_IMAGE_SIDE:
+    paper = 1.0 - median if inverted else median
+    if max(ink.shape) > SMALL_IMAGE_SIDE and not _flat_paper(_sample(ink), paper):
         background = _background(ink)
         ink = (ink - background) / np.maximum(1.0 - background, 0.25)
 
