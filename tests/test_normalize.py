@@ -109,6 +109,20 @@ def test_a_canvas_drawing_with_a_broad_brush_keeps_its_strokes_solid():
     assert result.ink.ink[canvas < 0.01].min() > 0.9
 
 
+def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
+    # A photo of a sheet taken at an angle: the dark table shows in a wedge along the left edge, larger than the
+    # small '7' written on the sheet, but neither solid enough nor long enough to count as a frame before.
+    image = Image.new("L", (300, 300), 230)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 0), (40, 0), (0, 190)], fill=60)
+    draw.line([(150, 120), (190, 120), (165, 175)], fill=20, width=5)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    photo = photo + np.random.default_rng(1).normal(0, 0.01, photo.shape).astype(np.float32)
+    result = normalize.normalize_digit(np.clip(photo, 0, 1))
+    x, y, w, h = result.box
+    assert 140 <= x <= 150 and 110 <= y <= 120 and w <= 55 and h <= 70
+
+
 @pytest.mark.parametrize(
     "blank",
     [

@@ -38,6 +38,10 @@ BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than thi
 NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
+# In a photo, a mark that lies along the image's edge for at least this share of its longer side is what lies
+# beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
+# with the ends of its strokes, a stroke's width or two. Digit crops (MNIST among them) are read as before.
+BORDER_HUG_SHARE = 0.5
 MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (a piece of ruled line, a shadow's edge)
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
@@ -393,6 +397,12 @@ def _faint(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> bool:
     return ink.contrast(stats.percentile(strengths, 90)) < BORDER_MIN_CONTRAST
 
 
+def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
+    """For each label, how many of its pixels lie on the image's outermost rows and columns (corners twice)."""
+    edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    return np.bincount(edges, minlength=count + 1)
+
+
 def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
     """Label the ink's connected components and drop ruled lines, dark borders and specks.
 
@@ -414,13 +424,17 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
         x, y, w, h = stroke.box
         return x == 0 or y == 0 or x + w == width or y + h == height
 
+    photo = max(height, width) > SMALL_IMAGE_SIDE
+    contact = _border_contact(labels, count) if photo else None
+
     def is_frame(stroke: Stroke) -> bool:
         _x, _y, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
-        return touches_border(stroke) and (solid or spanning)
+        hugging = photo and contact[stroke.label] >= BORDER_HUG_SHARE * max(w, h)
+        return touches_border(stroke) and (solid or spanning or hugging)
 
-    if max(height, width) > SMALL_IMAGE_SIDE:
+    if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
         # nothing else does: ink that reaches the border must be clearly darker than the paper to count.
         strokes = [s for s in strokes if not (touches_border(s) and _faint(ink, labels, s))]
