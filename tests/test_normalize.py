@@ -123,6 +123,13 @@ def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
     assert 140 <= x <= 150 and 110 <= y <= 120 and w <= 55 and h <= 70
 
 
+def _grey_with_a_faint_blotch() -> np.ndarray:
+    """Grey paper of one exact tone (as a heavily compressed JPEG leaves it) with a blotch 0.02 darker."""
+    paper = np.full((280, 280), 0.6, np.float32)
+    paper[100:180, 100:180] = 0.58
+    return paper
+
+
 @pytest.mark.parametrize(
     "blank",
     [
@@ -131,8 +138,9 @@ def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
         np.full((50, 80), 0.5, np.float32),
         np.clip(np.random.default_rng(3).normal(0.85, 0.03, (400, 300)), 0, 1).astype(np.float32),
         (np.linspace(0.5, 0.95, 300)[np.newaxis, :] * np.ones((200, 1))).astype(np.float32),
+        _grey_with_a_faint_blotch(),
     ],
-    ids=["white", "black", "grey", "noisy paper", "shadowed paper"],
+    ids=["white", "black", "grey", "noisy paper", "shadowed paper", "flat grey with a faint blotch"],
 )
 def test_blank_images_are_no_digit(blank):
     assert normalize.normalize_digit(blank) is None

@@ -133,7 +133,7 @@ def _background(ink: np.ndarray) -> np.ndarray:
 
 def _flat_paper(sample: np.ndarray, paper: float) -> bool:
     """Whether most of an image (``sample``, its median ``paper``) is one exact tone, as the empty part of a drawing
-    canvas is: there is nothing to correct.
+    canvas is: there is no lighting to correct, and that tone is the background.
 
     Light and paper always vary by some grey levels in a photo or a scan (sensor noise alone does), and there the
     background estimate removes shadows and tints. A canvas has no lighting to remove, and the estimate, made for
@@ -177,8 +177,9 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
     ink = 1.0 - work if inverted else work.copy()
     paper = 1.0 - median if inverted else median
-    if max(ink.shape) > SMALL_IMAGE_SIDE and not _flat_paper(_sample(ink), paper):
-        background = _background(ink)
+    if max(ink.shape) > SMALL_IMAGE_SIDE:
+        # Paper of one exact tone is its own background.
+        background = np.float32(paper) if _flat_paper(_sample(ink), paper) else _background(ink)
         ink = (ink - background) / np.maximum(1.0 - background, 0.25)
 
     # Noise is measured before clipping, where it is still symmetric around the paper's level.
