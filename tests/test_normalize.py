@@ -98,6 +98,38 @@ def test_a_digit_in_two_separate_strokes_stays_whole():
     assert y <= 40 and y + h >= 165 and x <= 60 and x + w >= 125
 
 
+def test_a_canvas_drawing_with_a_broad_brush_keeps_its_strokes_solid():
+    # A '0' filling a flat canvas, drawn with a brush a sixth of its height wide (a finger on a phone): the lighting
+    # correction took the inside of such strokes for background, hollowing them or losing the digit.
+    image = Image.new("L", (192, 192), 255)
+    ImageDraw.Draw(image).ellipse([32, 10, 160, 182], outline=0, width=31)
+    canvas = np.asarray(image, dtype=np.float32) / 255
+    result = normalize.normalize_digit(canvas)
+    assert result is not None
+    assert result.ink.ink[canvas < 0.01].min() > 0.9
+
+
+def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
+    # A photo of a sheet taken at an angle: the dark table shows in a wedge along the left edge, larger than the
+    # small '7' written on the sheet, but neither solid enough nor long enough to count as a frame before.
+    image = Image.new("L", (300, 300), 230)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 0), (40, 0), (0, 190)], fill=60)
+    draw.line([(150, 120), (190, 120), (165, 175)], fill=20, width=5)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    photo = photo + np.random.default_rng(1).normal(0, 0.01, photo.shape).astype(np.float32)
+    result = normalize.normalize_digit(np.clip(photo, 0, 1))
+    x, y, w, h = result.box
+    assert 140 <= x <= 150 and 110 <= y <= 120 and w <= 55 and h <= 70
+
+
+def _grey_with_a_faint_blotch() -> np.ndarray:
+    """Grey paper of one exact tone (as a heavily compressed JPEG leaves it) with a blotch 0.02 darker."""
+    paper = np.full((280, 280), 0.6, np.float32)
+    paper[100:180, 100:180] = 0.58
+    return paper
+
+
 @pytest.mark.parametrize(
     "blank",
     [
@@ -106,8 +138,9 @@ def test_a_digit_in_two_separate_strokes_stays_whole():
         np.full((50, 80), 0.5, np.float32),
         np.clip(np.random.default_rng(3).normal(0.85, 0.03, (400, 300)), 0, 1).astype(np.float32),
         (np.linspace(0.5, 0.95, 300)[np.newaxis, :] * np.ones((200, 1))).astype(np.float32),
+        _grey_with_a_faint_blotch(),
     ],
-    ids=["white", "black", "grey", "noisy paper", "shadowed paper"],
+    ids=["white", "black", "grey", "noisy paper", "shadowed paper", "flat grey with a faint blotch"],
 )
 def test_blank_images_are_no_digit(blank):
     assert normalize.normalize_digit(blank) is None

@@ -31,11 +31,18 @@ MNIST_CENTRE = (14.0, 14.0)
 MNIST_STROKE_PX = 2.2
 WORK_SIDE = 192
 SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo: no lighting correction
+# Half an 8-bit grey level: the median deviation from the paper's tone below which the paper is one exact tone
+# (a drawing canvas, a rendered image), which no photo or scan shows.
+FLAT_PAPER_MAD = 0.5 / 255
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
+# In a photo, a mark that lies along the image's edge for at least this share of its longer side is what lies
+# beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
+# with the ends of its strokes, a stroke's width or two. Digit crops (MNIST among them) are read as before.
+BORDER_HUG_SHARE = 0.5
 MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (a piece of ruled line, a shadow's edge)
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
@@ -136,6 +143,17 @@ def _smooth_enlargement(cells: int, side: int) -> np.ndarray:
     return matrix
 
 
+def _flat_paper(sample: np.ndarray, paper: float) -> bool:
+    """Whether most of an image (``sample``, its median ``paper``) is one exact tone, as the empty part of a drawing
+    canvas is: there is no lighting to correct, and that tone is the background.
+
+    Light and paper always vary by some grey levels in a photo or a scan (sensor noise alone does), and there the
+    background estimate removes shadows and tints. A canvas has no lighting to remove, and the estimate, made for
+    pen strokes, takes the inside of a brush stroke wider than a few of its cells for background and hollows it.
+    """
+    return stats.median(np.abs(sample - np.float32(paper))) < FLAT_PAPER_MAD
+
+
 def _pair_peak(ink: np.ndarray) -> float:
     """The highest mean of 2x2 neighbouring pixels: ``ndimage.uniform_filter(ink, size=2).max()`` for ink in
     [0, 1] (the same windows, the first row and column paired with themselves), a single bright pixel of noise
@@ -170,8 +188,10 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     else:
         inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
     ink = 1.0 - work if inverted else work.copy()
+    paper = 1.0 - median if inverted else median
     if max(ink.shape) > SMALL_IMAGE_SIDE:
-        background = _background(ink)
+        # Paper of one exact tone is its own background.
+        background = np.float32(paper) if _flat_paper(_sample(ink), paper) else _background(ink)
         ink = (ink - background) / np.maximum(1.0 - background, 0.25)
 
     # Noise is measured before clipping, where it is still symmetric around the paper's level.
@@ -390,6 +410,12 @@ def _faint(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> bool:
     return ink.contrast(stats.percentile(strengths, 90)) < BORDER_MIN_CONTRAST
 
 
+def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
+    """For each label, how many of its pixels lie on the image's outermost rows and columns (corners twice)."""
+    edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    return np.bincount(edges, minlength=count + 1)
+
+
 def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
     """Label the ink's connected components and drop ruled lines, dark borders and specks.
 
@@ -411,13 +437,17 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
         x, y, w, h = stroke.box
         return x == 0 or y == 0 or x + w == width or y + h == height
 
+    photo = max(height, width) > SMALL_IMAGE_SIDE
+    contact = _border_contact(labels, count) if photo else None
+
     def is_frame(stroke: Stroke) -> bool:
         _x, _y, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
-        return touches_border(stroke) and (solid or spanning)
+        hugging = photo and contact[stroke.label] >= BORDER_HUG_SHARE * max(w, h)
+        return touches_border(stroke) and (solid or spanning or hugging)
 
-    if max(height, width) > SMALL_IMAGE_SIDE:
+    if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
         # nothing else does: ink that reaches the border must be clearly darker than the paper to count.
         strokes = [s for s in strokes if not (touches_border(s) and _faint(ink, labels, s))]
