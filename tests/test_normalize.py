@@ -123,6 +123,32 @@ def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
     assert 140 <= x <= 150 and 110 <= y <= 120 and w <= 55 and h <= 70
 
 
+def _tilted_sheet(digit: bool) -> np.ndarray:
+    """A photo of a sheet taken at an angle: the dark table shows in wedges along two edges; a '7' or nothing."""
+    image = Image.new("L", (300, 300), 230)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 0), (40, 0), (0, 190)], fill=60)
+    draw.polygon([(300, 300), (300, 150), (290, 300)], fill=70)
+    if digit:
+        draw.line([(150, 120), (190, 120), (165, 175)], fill=20, width=5)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    return np.clip(photo + np.random.default_rng(1).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+
+
+def test_a_blank_sheet_shot_at_a_tilt_has_no_digit():
+    # With nothing else on the sheet, the table beyond its edges was read as a '1'.
+    assert normalize.normalize_digit(_tilted_sheet(digit=False)) is None
+    assert normalize.normalize_digit(_tilted_sheet(digit=True)) is not None
+
+
+def test_a_canvas_stroke_along_the_edge_is_still_the_digit():
+    # A drawing canvas has no table beyond it: a '1' drawn down its edge is the drawing.
+    canvas = np.ones((280, 280), np.float32)
+    canvas[20:260, 0:14] = 0.0
+    result = normalize.normalize_digit(canvas)
+    assert result is not None and result.box[0] == 0 and result.box[3] >= 230
+
+
 def _grey_with_a_faint_blotch() -> np.ndarray:
     """Grey paper of one exact tone (as a heavily compressed JPEG leaves it) with a blotch 0.02 darker."""
     paper = np.full((280, 280), 0.6, np.float32)

@@ -82,6 +82,7 @@ class InkMap:
     # stretched to [0, 1]: how dark the ink really is.
     contrast_floor: float = 0.0
     contrast_full: float = 1.0
+    flat_paper: bool = False  # the paper is one exact tone: a drawing or a rendered image, not a photo or a scan
 
     def contrast(self, strength: float) -> float:
         """The real contrast (a share of the way from the paper's tone to full ink) of ink of ``strength``."""
@@ -189,9 +190,11 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
     ink = 1.0 - work if inverted else work.copy()
     paper = 1.0 - median if inverted else median
+    flat_paper = False
     if max(ink.shape) > SMALL_IMAGE_SIDE:
         # Paper of one exact tone is its own background.
-        background = np.float32(paper) if _flat_paper(_sample(ink), paper) else _background(ink)
+        flat_paper = _flat_paper(_sample(ink), paper)
+        background = np.float32(paper) if flat_paper else _background(ink)
         ink = (ink - background) / np.maximum(1.0 - background, 0.25)
 
     # Noise is measured before clipping, where it is still symmetric around the paper's level.
@@ -215,6 +218,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         inverted=inverted,
         contrast_floor=floor,
         contrast_full=max(strong, floor + 1e-3),
+        flat_paper=flat_paper,
     )
 
 
@@ -440,17 +444,23 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
     photo = max(height, width) > SMALL_IMAGE_SIDE
     contact = _border_contact(labels, count) if photo else None
 
+    def hugging(stroke: Stroke) -> bool:
+        return photo and contact[stroke.label] >= BORDER_HUG_SHARE * max(stroke.box[2:])
+
     def is_frame(stroke: Stroke) -> bool:
         _x, _y, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
-        hugging = photo and contact[stroke.label] >= BORDER_HUG_SHARE * max(w, h)
-        return touches_border(stroke) and (solid or spanning or hugging)
+        return touches_border(stroke) and (solid or spanning or hugging(stroke))
 
     if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
         # nothing else does: ink that reaches the border must be clearly darker than the paper to count.
         strokes = [s for s in strokes if not (touches_border(s) and _faint(ink, labels, s))]
+        if not ink.flat_paper:
+            # What lies beyond a photographed or scanned sheet is no digit even alone (a blank sheet shot at a
+            # tilt). On a drawing canvas, a stroke may run along the edge: there it goes only when a digit remains.
+            strokes = [s for s in strokes if not hugging(s)]
         if not strokes:
             return labels, []
     largest = max(stroke.area for stroke in strokes)
