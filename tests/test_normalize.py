@@ -149,6 +149,33 @@ def test_a_canvas_stroke_along_the_edge_is_still_the_digit():
     assert result is not None and result.box[0] == 0 and result.box[3] >= 230
 
 
+def _boxed_seven(box: bool) -> np.ndarray:
+    """A photo of a form's field: a printed box round a handwritten '7' (the box touching nothing), or no box."""
+    image = Image.new("L", (300, 300), 225)
+    draw = ImageDraw.Draw(image)
+    if box:
+        draw.rectangle([40, 40, 260, 260], outline=40, width=4)
+    draw.line([(120, 90), (185, 90), (140, 215)], fill=25, width=9)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    return np.clip(photo + np.random.default_rng(2).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+
+
+def test_a_printed_box_round_a_digit_is_not_part_of_it():
+    boxed, alone = normalize.normalize_digit(_boxed_seven(box=True)), normalize.normalize_digit(_boxed_seven(False))
+    assert boxed.box == alone.box
+    assert similarity(boxed.image, alone.image) > 0.99
+
+
+def test_a_typed_ones_straight_stem_inside_a_box_stays():
+    image = Image.new("L", (300, 300), 225)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([30, 30, 270, 270], outline=40, width=4)
+    draw.rectangle([140, 60, 160, 240], fill=20)  # a stem as tall as 3/4 of the box, straight as a printed line
+    result = normalize.normalize_digit(np.asarray(image, dtype=np.float32) / 255)
+    x, y, w, h = result.box
+    assert 135 <= x <= 142 and 55 <= y <= 62 and w <= 28 and h >= 175
+
+
 def _grey_with_a_faint_blotch() -> np.ndarray:
     """Grey paper of one exact tone (as a heavily compressed JPEG leaves it) with a blotch 0.02 darker."""
     paper = np.full((280, 280), 0.6, np.float32)

@@ -43,6 +43,10 @@ MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's long
 # beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
 # with the ends of its strokes, a stroke's width or two. Digit crops (MNIST among them) are read as before.
 BORDER_HUG_SHARE = 0.5
+# A printed box round a digit (a form's field) is four straight lines, each at least this share of the photo's
+# width or height, meeting as a rectangle with ink inside; each side must be drawn along this share of its length.
+FRAME_MIN_SHARE = 0.25
+FRAME_SIDE_COVER = 0.7
 MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (a piece of ruled line, a shadow's edge)
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
@@ -414,6 +418,44 @@ def _faint(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> bool:
     return ink.contrast(stats.percentile(strengths, 90)) < BORDER_MIN_CONTRAST
 
 
+def _box_frame(mask: np.ndarray) -> np.ndarray:
+    """The pixels of a printed box drawn round other ink (a form's field): the straight lines outermost along
+    the rows and the columns, each at least ``FRAME_MIN_SHARE`` of the image's width or height, meeting as a
+    rectangle whose every side is drawn along at least ``FRAME_SIDE_COVER`` of its length. Only the sides'
+    bands are returned: a straight stroke inside the box (a typed 1's stem) stays. No pixels when there is no
+    such box, or nothing inside it.
+    """
+    height, width = mask.shape
+    none = np.zeros_like(mask)
+    across, down = max(8, int(FRAME_MIN_SHARE * width)), max(8, int(FRAME_MIN_SHARE * height))
+    if not ((mask.sum(axis=1) >= across).any() and (mask.sum(axis=0) >= down).any()):
+        return none
+    along_rows = _line_bands(mask, across, edges="constant") & mask
+    along_columns = (_line_bands(mask.T, down, edges="constant") & mask.T).T
+    straight = along_rows | along_columns
+    lines_across, lines_down = np.flatnonzero(along_rows.any(axis=1)), np.flatnonzero(along_columns.any(axis=0))
+    if lines_across.size < 2 or lines_down.size < 2:
+        return none
+    top, bottom, left, right = lines_across[0], lines_across[-1], lines_down[0], lines_down[-1]
+    if bottom - top < down or right - left < across:
+        return none
+    side = max(3, round(0.08 * min(bottom - top, right - left)))  # a side's band: the line and a little tilt
+    bands = (
+        (slice(top, top + side), slice(left, right + 1), 0),
+        (slice(bottom - side + 1, bottom + 1), slice(left, right + 1), 0),
+        (slice(top, bottom + 1), slice(left, left + side), 1),
+        (slice(top, bottom + 1), slice(right - side + 1, right + 1), 1),
+    )
+    frame = np.zeros_like(mask)
+    for rows, columns, along in bands:
+        if straight[rows, columns].any(axis=along).mean() < FRAME_SIDE_COVER:
+            return none
+        frame[rows, columns] = straight[rows, columns]
+    if not (mask[top + side : bottom - side + 1, left + side : right - side + 1]).any():
+        return none
+    return frame
+
+
 def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
     """For each label, how many of its pixels lie on the image's outermost rows and columns (corners twice)."""
     edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
@@ -426,6 +468,8 @@ def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
     Returns the label image and the kept strokes (largest first).
     """
     mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink)
+    if max(mask.shape) > SMALL_IMAGE_SIDE:
+        mask &= ~_box_frame(mask)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
         return labels, []
