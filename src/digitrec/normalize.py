@@ -735,10 +735,13 @@ def source_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, 
     return tuple(int(round(value * scale)) for value in box)  # type: ignore[return-value]
 
 
-def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | None:
+def normalize_digit(
+    gray: np.ndarray, side: int = WORK_SIDE, *, min_digit_fraction: float = MIN_DIGIT_FRACTION
+) -> Normalized | None:
     """Bring one digit in a grayscale image (float in [0, 1], any polarity) into MNIST form.
 
-    Returns None when there is no digit (blank, uniform, noise or specks only).
+    Returns None when there is no digit (blank, uniform, noise, or specks: marks shorter than
+    ``min_digit_fraction`` of the image's longer side).
     """
     ink = ink_map(gray, side)
     if ink is None:
@@ -754,7 +757,7 @@ def normalize_digit(gray: np.ndarray, side: int = WORK_SIDE) -> Normalized | Non
         strokes = [stroke for stroke in strokes if stroke not in chosen]
     if not strokes:
         return None
-    if max(box[2], box[3]) < MIN_DIGIT_FRACTION * max(ink.ink.shape) or max(box[2], box[3]) < 2:
+    if max(box[2], box[3]) < min_digit_fraction * max(ink.ink.shape) or max(box[2], box[3]) < 2:
         return None
     crop, _ = crop_strokes(ink, labels, chosen, box)
     return Normalized(image=fit_mnist(crop), box=source_box(box, ink.scale), ink=ink)

@@ -14,7 +14,7 @@ import numpy as np
 
 from digitrec import artifacts, imaging, segment
 from digitrec.errors import ModelUnavailable
-from digitrec.normalize import MNIST_SIDE, WORK_SIDE, Normalized, normalize_digit, source_box
+from digitrec.normalize import MIN_DIGIT_FRACTION, MNIST_SIDE, WORK_SIDE, Normalized, normalize_digit, source_box
 
 OK, UNSURE, NO_DIGIT = "ok", "unsure", "no_digit"
 NUMBER_SIDE = 640  # numbers are wide: decode them larger than single digits
@@ -28,6 +28,12 @@ FIRST_LOOK_SIDE = 128
 # of a 2 parted from it by a ruled line, is in the region), and the source must hold at least this many times
 # more pixels along a side.
 CLOSER_LOOK_PX = FIRST_LOOK_SIDE // 4
+# In a photo this many times larger than the first look, a mark half as small as a digit must be (half of
+# MIN_DIGIT_FRACTION of the image) may be a tiny digit on a large sheet: it counts only if the closer look, at
+# the source's resolution, finds a digit there, and if it lies clear of the photo's border by as much as a digit
+# must be tall (near the border, such marks are the ends of lines and of the sheet's edge).
+TINY_DIGIT_GAIN = 8.0
+TINY_DIGIT_FRACTION = MIN_DIGIT_FRACTION / 2
 CLOSER_LOOK_MARGIN = 1.0
 CLOSER_LOOK_GAIN = 1.5
 
@@ -151,6 +157,8 @@ class Recognizer:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
         normalized = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE)
+        if normalized is None and decoded.scale >= TINY_DIGIT_GAIN:
+            normalized = self._tiny_digit(data, decoded)
         if normalized is None:
             prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
         else:
@@ -167,6 +175,19 @@ class Recognizer:
         prediction.source = decoded.gray
         prediction.image_size = [decoded.width, decoded.height]
         return prediction
+
+    def _tiny_digit(self, data: bytes, decoded: imaging.DecodedImage) -> Normalized | None:
+        """A digit too small for the first look of a large photo, found as a smaller mark there and confirmed by
+        a closer look at it (None when there is none); its box in the first look's pixels."""
+        tiny = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=TINY_DIGIT_FRACTION)
+        if tiny is None:
+            return None
+        height, width = decoded.gray.shape
+        clearance = MIN_DIGIT_FRACTION * max(height, width)
+        x, y, w, h = tiny.box
+        if min(x, y, width - x - w, height - y - h) < clearance:
+            return None
+        return tiny if self._closer_look(data, tiny, decoded.scale) is not None else None
 
     def _closer_look(self, data: bytes, normalized: Normalized, scale: float) -> Normalized | None:
         """The digit found at ``normalized.box`` (in pixels of an image reduced ``scale`` times from the source)
