@@ -462,13 +462,15 @@ def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
     return np.bincount(edges, minlength=count + 1)
 
 
-def find_strokes(ink: InkMap) -> tuple[np.ndarray, list[Stroke]]:
-    """Label the ink's connected components and drop ruled lines, dark borders and specks.
+def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, list[Stroke]]:
+    """Label the ink's connected components and drop ruled lines, dark borders and specks, and with
+    ``box_frames`` (one digit in a photo) a printed box round the digit.
 
     Returns the label image and the kept strokes (largest first).
     """
     mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink)
-    if max(mask.shape) > SMALL_IMAGE_SIDE:
+    # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
+    if box_frames and max(mask.shape) > SMALL_IMAGE_SIDE:
         mask &= ~_box_frame(mask)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
@@ -746,7 +748,7 @@ def normalize_digit(
     ink = ink_map(gray, side)
     if ink is None:
         return None
-    labels, strokes = find_strokes(ink)
+    labels, strokes = find_strokes(ink, box_frames=True)
     while strokes:
         chosen = digit_strokes(strokes)
         box = union_box([stroke.box for stroke in chosen])
