@@ -156,16 +156,17 @@ class Recognizer:
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
-        normalized = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE)
+        normalized, closer = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE), None
         if normalized is None and decoded.scale >= TINY_DIGIT_GAIN:
-            normalized = self._tiny_digit(data, decoded)
+            normalized, closer = self._tiny_digit(data, decoded)
         if normalized is None:
             prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
         else:
             scale = decoded.scale
             probabilities = self.classify(normalized.image)[0]
             if max(normalized.box[2:]) < CLOSER_LOOK_PX and scale >= CLOSER_LOOK_GAIN:
-                closer = self._closer_look(data, normalized, scale)
+                if closer is None:
+                    closer = self._closer_look(data, normalized, scale)
                 if closer is not None:
                     closer_probabilities = self.classify(closer.image)[0]
                     # Both readings are of the same digit: the one the classifier is surer of is the clearer.
@@ -176,18 +177,19 @@ class Recognizer:
         prediction.image_size = [decoded.width, decoded.height]
         return prediction
 
-    def _tiny_digit(self, data: bytes, decoded: imaging.DecodedImage) -> Normalized | None:
-        """A digit too small for the first look of a large photo, found as a smaller mark there and confirmed by
-        a closer look at it (None when there is none); its box in the first look's pixels."""
+    def _tiny_digit(self, data: bytes, decoded: imaging.DecodedImage) -> tuple[Normalized | None, Normalized | None]:
+        """A digit too small for the first look of a large photo, found as a smaller mark there (its box in the
+        first look's pixels) and confirmed by the closer look at it (given too): (None, None) when there is none."""
         tiny = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=TINY_DIGIT_FRACTION)
         if tiny is None:
-            return None
+            return None, None
         height, width = decoded.gray.shape
         clearance = MIN_DIGIT_FRACTION * max(height, width)
         x, y, w, h = tiny.box
         if min(x, y, width - x - w, height - y - h) < clearance:
-            return None
-        return tiny if self._closer_look(data, tiny, decoded.scale) is not None else None
+            return None, None
+        closer = self._closer_look(data, tiny, decoded.scale)
+        return (tiny, closer) if closer is not None else (None, None)
 
     def _closer_look(self, data: bytes, normalized: Normalized, scale: float) -> Normalized | None:
         """The digit found at ``normalized.box`` (in pixels of an image reduced ``scale`` times from the source)
