@@ -156,9 +156,11 @@ class Recognizer:
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
-        normalized, closer = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE), None
-        if normalized is None and decoded.scale >= TINY_DIGIT_GAIN:
-            normalized, closer = self._tiny_digit(data, decoded)
+        large = decoded.scale >= TINY_DIGIT_GAIN
+        fraction = TINY_DIGIT_FRACTION if large else MIN_DIGIT_FRACTION
+        normalized, closer = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=fraction), None
+        if normalized is not None and max(normalized.box[2:]) < MIN_DIGIT_FRACTION * max(decoded.gray.shape):
+            normalized, closer = self._confirm_tiny(data, normalized, decoded)
         if normalized is None:
             prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
         else:
@@ -177,12 +179,11 @@ class Recognizer:
         prediction.image_size = [decoded.width, decoded.height]
         return prediction
 
-    def _tiny_digit(self, data: bytes, decoded: imaging.DecodedImage) -> tuple[Normalized | None, Normalized | None]:
-        """A digit too small for the first look of a large photo, found as a smaller mark there (its box in the
-        first look's pixels) and confirmed by the closer look at it (given too): (None, None) when there is none."""
-        tiny = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=TINY_DIGIT_FRACTION)
-        if tiny is None:
-            return None, None
+    def _confirm_tiny(
+        self, data: bytes, tiny: Normalized, decoded: imaging.DecodedImage
+    ) -> tuple[Normalized | None, Normalized | None]:
+        """A mark too small to be a digit in the first look of a large photo (its box in the first look's pixels),
+        with the closer look that confirms it is one: (None, None) when it lies near the border or is none."""
         height, width = decoded.gray.shape
         clearance = MIN_DIGIT_FRACTION * max(height, width)
         x, y, w, h = tiny.box
