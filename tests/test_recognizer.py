@@ -122,19 +122,24 @@ def test_serving_never_imports_tensorflow():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def digit_on_a_large_sheet(image: np.ndarray, digit_px: int, size: tuple[int, int], at: tuple[int, int]) -> bytes:
+    """A JPEG photo of a light sheet ``size`` large with an MNIST digit, ``digit_px`` square, as dark ink ``at``."""
+    digit = (
+        Image.fromarray(255 - image)
+        .resize((digit_px, digit_px), Image.Resampling.BICUBIC)
+        .point(lambda v: 255 if v > 100 else 40)
+    )
+    photo = Image.new("L", size, 225)
+    photo.paste(digit, at)
+    return encode(photo, "JPEG", quality=85)
+
+
 def test_a_small_digit_in_a_large_photo_is_read_from_the_source_pixels(recognizer, mnist_test):
     # A digit 120 px tall in a 2400x1800 photo, 10 px once the photo is reduced: it is read again from the
     # source around it, and its box is still given in the source's pixels.
     hits = 0
     for image, label in zip(mnist_test.images[:10], mnist_test.labels[:10], strict=True):
-        digit = (
-            Image.fromarray(255 - image)
-            .resize((168, 168), Image.Resampling.BICUBIC)
-            .point(lambda v: 255 if v > 100 else 40)
-        )
-        photo = Image.new("L", (2400, 1800), 225)
-        photo.paste(digit, (1500, 700))
-        prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
+        prediction = recognizer.predict(digit_on_a_large_sheet(image, 168, (2400, 1800), (1500, 700)))
         hits += prediction.digit == label
         x, y, w, h = prediction.box
         assert x >= 1490 and y >= 690 and x + w <= 1680 and y + h <= 880  # in the source's pixels
@@ -146,14 +151,7 @@ def test_a_tiny_digit_on_a_large_sheet_is_found_and_a_tiny_mark_by_the_edge_is_n
     # mark that small counts only once the source's pixels around it show a digit.
     hits = 0
     for image, label in zip(mnist_test.images[:10], mnist_test.labels[:10], strict=True):
-        digit = (
-            Image.fromarray(255 - image)
-            .resize((126, 126), Image.Resampling.BICUBIC)
-            .point(lambda v: 255 if v > 100 else 40)
-        )
-        photo = Image.new("L", (3000, 2250), 225)
-        photo.paste(digit, (1700, 900))
-        prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
+        prediction = recognizer.predict(digit_on_a_large_sheet(image, 126, (3000, 2250), (1700, 900)))
         hits += prediction.digit == label
     assert hits >= 7  # 8 of these 10 today; none before small marks were looked at again
     sheet = Image.new("L", (3000, 2250), 225)

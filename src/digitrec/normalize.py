@@ -469,13 +469,14 @@ def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, 
     Returns the label image and the kept strokes (largest first).
     """
     mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink)
+    height, width = mask.shape
+    photo = max(height, width) > SMALL_IMAGE_SIDE
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
-    if box_frames and max(mask.shape) > SMALL_IMAGE_SIDE:
+    if box_frames and photo:
         mask &= ~_box_frame(mask)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
         return labels, []
-    height, width = mask.shape
     areas = np.bincount(labels.ravel(), minlength=count + 1)
     strokes = []
     for index, region in enumerate(ndimage.find_objects(labels), start=1):
@@ -487,7 +488,6 @@ def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, 
         x, y, w, h = stroke.box
         return x == 0 or y == 0 or x + w == width or y + h == height
 
-    photo = max(height, width) > SMALL_IMAGE_SIDE
     contact = _border_contact(labels, count) if photo else None
 
     def hugging(stroke: Stroke) -> bool:
