@@ -292,6 +292,18 @@ def test_a_digit_written_against_the_margin_line_is_read_without_it():
     assert x >= 90 and 245 <= y <= 260 and h <= 110
 
 
+def test_a_margin_line_tilted_in_a_photo_is_found_whole():
+    paper = np.full((640, 480), 0.9, np.float32)
+    for row in range(640):
+        left = 90 + (row * 30) // 640  # a margin line photographed at a slant of about 3 degrees
+        paper[row, left : left + 4] = 0.55
+    ring(paper, centre=(300, 160), radius=45, width=12)  # a 0 touching it
+    result = normalize.normalize_digit(paper)
+    assert result is not None
+    x, y, w, h = result.box
+    assert x >= 95 and 245 <= y <= 260 and h <= 110 and w <= 110
+
+
 @settings(max_examples=150, deadline=None)
 @given(hnp.arrays(np.bool_, st.tuples(st.integers(1, 40), st.integers(1, 40))))
 def test_hand_written_morphology_equals_scipys(mask):

@@ -159,3 +159,29 @@ def test_a_digit_broken_into_pieces_one_above_the_other_stays_one():
     draw.line([(212, 115), (197, 160)], fill=0, width=10)  # sideways, and each is a digit's height tall
     draw.ellipse([300, 50, 380, 160], outline=0, width=10)
     assert len(segment.split_digits(gray(image))) == 3
+
+
+def test_pieces_of_lines_are_not_digits():
+    image, draw = paper(600, 400)
+    for x in (60, 240, 420):
+        draw.ellipse([x, 150, x + 80, 260], outline=0, width=10)
+    draw.line([(100, 10), (100, 60)], fill=0, width=1)  # a fine dashed line's pieces above and below a digit
+    draw.line([(100, 290), (100, 340)], fill=0, width=1)
+    draw.line([(560, 0), (560, 300)], fill=0, width=5)  # a thin line far taller than the digits
+    draw.line([(400, 20), (520, 20)], fill=0, width=5)  # a flat piece far above a digit: no bar of it
+    digits = segment.split_digits(gray(image))
+    assert [digit.box[0] // 10 for digit in digits] == [6, 24, 42]
+    assert all(digit.box[1] >= 145 and digit.box[3] <= 120 for digit in digits)
+
+
+def test_what_lies_beyond_the_sheet_along_the_edge_is_not_a_digit():
+    rng = np.random.default_rng(0)
+    sheet = np.clip(rng.normal(0.85, 0.01, (480, 640)), 0, 1).astype(np.float32)  # photographed paper
+    for row in range(480):
+        sheet[row, : 18 - row // 60] = 0.25  # the table beyond a tilted sheet, a wedge along the left edge
+    image = Image.fromarray((sheet * 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for x in (200, 380):
+        draw.ellipse([x, 300, x + 70, 400], outline=40, width=9)
+    digits = segment.split_digits(gray(image))
+    assert [digit.box[0] // 10 for digit in digits] == [20, 38]

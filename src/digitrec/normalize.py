@@ -226,14 +226,18 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     )
 
 
-def _line_bands(mask: np.ndarray, length: int, edges: str = "reflect") -> np.ndarray:
+def _line_bands(mask: np.ndarray, length: int, edges: str = "reflect", bridge: bool = False) -> np.ndarray:
     """Where ``mask`` holds horizontal runs at least ``length`` long.
 
     A run is looked for in a band three rows high, so that a slightly tilted line, which steps from one row to
     the next, still forms one run. With ``edges="constant"`` a run must lie wholly inside the image; with
-    "reflect" (digit crops, MNIST among them) a run half as long that reaches the edge counts too.
+    "reflect" (digit crops, MNIST among them) a run half as long that reaches the edge counts too. With
+    ``bridge`` (a photo straightened at the nearest slope tried), one-pixel gaps in a band count as ink: where
+    the line's slope and the one tried differ, a thin line steps out of the band for a pixel now and then.
     """
     thick = ndimage.maximum_filter1d(mask, size=3, axis=0)
+    if bridge:
+        thick[:, 1:-1] |= thick[:, :-2] & thick[:, 2:]
     full = ndimage.uniform_filter1d(thick.astype(np.float32), size=length, axis=1, mode=edges) > 0.999
     return ndimage.maximum_filter1d(full, size=length, axis=1)
 
@@ -355,15 +359,37 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
         runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask, along=1, photo=False)
     if photo and width >= MARGIN_MIN_ASPECT * height:
+        # A margin line, looked for as a ruled line is, in the image turned on its side.
         strength = (mask.astype(np.float32) if ink is None else ink).T
         smooth = max(3, height // LINE_SMOOTH_DIVISOR)
         tall = max(1, int(MARGIN_MIN_FRACTION * height))
         if _may_hold_lines(strength, mask.T, tall, smooth):
+            shifts = _line_shifts(strength)
+            straight = _shear(mask.T, shifts)
             # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a
             # digit written against it leaves no clear columns beside it.
-            margins = (_faint_line_bands(strength, tall, smooth) | _line_bands(mask.T, tall, edges="constant")).T
-            lines |= _beyond_the_rest(margins, mask & ~lines, along=0, photo=True)
+            margins = _faint_line_bands(_shear(strength, shifts), tall, smooth)
+            margins |= _line_bands(straight, tall, edges="constant", bridge=True)
+            accepted = _beyond_the_rest(margins, _shear((mask & ~lines).T, shifts), along=1, photo=True)
+            lines |= _margin_lines(accepted.any(axis=1), shifts).T
     return lines & mask
+
+
+def _margin_lines(rows: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """The margin lines found at ``rows`` of a photo turned on its side and straightened by ``shifts``, back in
+    the turned photo's pixels: each runs the sheet's whole height, also where it fades or a digit crosses it.
+
+    A band along the photo's edge is no margin line but what lies beyond the sheet (a table, a scanner's lid):
+    it is left whole, for the border rules of ``find_strokes`` (a piece of it cut off would pass for a 1).
+    """
+    lines = np.zeros((rows.size, shifts.size), dtype=bool)
+    for start, stop in _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size):
+        band = np.zeros_like(rows)
+        band[start:stop] = True
+        line = _shear(np.broadcast_to(band[:, np.newaxis], lines.shape), -shifts)
+        if not (line[0].any() or line[-1].any()):
+            lines |= line
+    return lines
 
 
 def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool) -> np.ndarray:
@@ -546,7 +572,7 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
     chosen, rest = [strokes[0]], strokes[1:]
     grew = True
     while grew and rest:
-        core = [stroke for stroke in chosen if not _flat(stroke.box)] or chosen
+        core = [stroke for stroke in chosen if not is_flat(stroke.box)] or chosen
         x, y, w, h = union_box([stroke.box for stroke in core])
         reach = 0.35 * max(w, h)
         near = [s for s in rest if _gap(s.box, (x, y, w, h)) <= reach]
@@ -556,7 +582,7 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
     return chosen
 
 
-def _flat(box: tuple[int, int, int, int]) -> bool:
+def is_flat(box: tuple[int, int, int, int]) -> bool:
     """Whether a box (x, y, w, h) is far wider than tall, as no digit is."""
     return box[2] > MAX_DIGIT_FLATNESS * box[3]
 
@@ -752,7 +778,7 @@ def normalize_digit(
     while strokes:
         chosen = digit_strokes(strokes)
         box = union_box([stroke.box for stroke in chosen])
-        if not _flat(box) and not all(_flat(stroke.box) for stroke in chosen):
+        if not is_flat(box) and not all(is_flat(stroke.box) for stroke in chosen):
             break
         # A flat mark (a piece of ruled line, a shadow's edge) is no digit, even the largest, and neither are
         # several together (pieces of ruled lines too faint to be found whole): look among the rest.

@@ -25,6 +25,7 @@ from digitrec.normalize import (
     find_strokes,
     fit_mnist,
     ink_map,
+    is_flat,
     source_box,
     stroke_width,
     union_box,
@@ -35,6 +36,17 @@ Classifier = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) normalised digits
 NUMBER_WORK_SIDE = 640
 MAX_DIGITS = 12
 SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
+# ... but a flat stroke (a bar) joins a digit only when it lies within this share of the taller one's height above
+# or below it: a piece of line or of the sheet's edge far above a digit is not its bar.
+BAR_REACH = 0.5
+# A mark narrower (and lower) than this share of the pen's stroke width is a hairline (a fine printed line's
+# piece), not the pen's.
+HAIR_SHARE = 0.5
+# A thin group (this many times taller than wide) at least this many times taller than any other group is a
+# piece of a line (a margin, the sheet's edge), not a 1: the digits of one number share a height, give or take
+# the differences of handwriting (a 1 half as tall again as a 5 beside it).
+LINE_ASPECT = 4.0
+LINE_HEIGHT_SHARE = 2.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
 # Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
@@ -76,16 +88,19 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
     """Group strokes that overlap horizontally into digits, ordered left to right.
 
     A group much shorter than the digits (a 5's or a 7's bar that came apart, half of a broken stroke) joins
-    the digit it overlaps or nearly touches; one that stands apart (a decimal point, a dash) is dropped.
+    the digit it overlaps or nearly touches; one that stands apart (a decimal point, a dash) is dropped, and so
+    is a thin group far taller than the other digits (a piece of a margin line or of the sheet's edge).
     """
     groups: list[list[Stroke]] = []
     for stroke in sorted(strokes, key=lambda s: s.box[0]):
         for group in groups:
-            if _overlap_share(union_box([s.box for s in group]), stroke.box) >= SAME_DIGIT_OVERLAP:
+            box = union_box([s.box for s in group])
+            if _overlap_share(box, stroke.box) >= SAME_DIGIT_OVERLAP and not _apart_bar(box, stroke.box):
                 group.append(stroke)
                 break
         else:
             groups.append([stroke])
+    groups = _without_line_pieces(groups)
     tallest = max(union_box([s.box for s in group])[3] for group in groups)
     digits = [group for group in groups if union_box([s.box for s in group])[3] >= MIN_HEIGHT_SHARE * tallest]
     for group in groups:
@@ -93,9 +108,36 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
             continue
         box = union_box([s.box for s in group])
         nearest = min(digits, key=lambda digit: _gap_x(union_box([s.box for s in digit]), box))
-        if _gap_x(union_box([s.box for s in nearest]), box) <= FRAGMENT_REACH * tallest:
+        nearest_box = union_box([s.box for s in nearest])
+        if _gap_x(nearest_box, box) <= FRAGMENT_REACH * tallest and not _apart_bar(nearest_box, box, always=True):
             nearest.extend(group)
     return _join_stacked(sorted(digits, key=lambda group: union_box([s.box for s in group])[0]), tallest)
+
+
+def _apart_bar(box: tuple[int, int, int, int], stroke: tuple[int, int, int, int], always: bool = False) -> bool:
+    """Whether a flat ``stroke`` (or group ``box``; with ``always``, any) lies too far above or below the other
+    to be its bar (or its piece)."""
+    if not (always or is_flat(stroke) or is_flat(box)):
+        return False
+    return _gap_y(box, stroke) > BAR_REACH * max(box[3], stroke[3])
+
+
+def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
+    """The groups less those that are thin and far taller than any other (``LINE_HEIGHT_SHARE``); all of them
+    when that would leave none."""
+    boxes = [union_box([s.box for s in group]) for group in groups]
+    kept = []
+    for index, (group, box) in enumerate(zip(groups, boxes)):
+        others = [other[3] for place, other in enumerate(boxes) if place != index]
+        thin = box[3] >= LINE_ASPECT * box[2]
+        if not (others and thin and box[3] >= LINE_HEIGHT_SHARE * max(others)):
+            kept.append(group)
+    return kept or groups
+
+
+def _gap_y(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """The vertical gap between two boxes (0 when they overlap)."""
+    return max(0, max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3]))
 
 
 def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int], reach: float) -> bool:
@@ -269,6 +311,15 @@ def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list
     return [option for option in options if all(piece.box[3] >= TOUCH_HEIGHT * size.height for piece in option)]
 
 
+def _without_hairs(labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
+    """The strokes less hairlines: marks narrower and lower than ``HAIR_SHARE`` of the stroke width of all the
+    strokes together (the pen's). All of them when that would leave none."""
+    kept = np.zeros(int(labels.max()) + 1, dtype=bool)
+    kept[[stroke.label for stroke in strokes]] = True
+    pen = stroke_width(kept[labels])
+    return [stroke for stroke in strokes if min(stroke.box[2:]) >= HAIR_SHARE * pen] or strokes
+
+
 def split_digits(
     gray: np.ndarray, side: int = NUMBER_WORK_SIDE, classify: Classifier | None = None
 ) -> list[Normalized]:
@@ -283,7 +334,7 @@ def split_digits(
     labels, strokes = find_strokes(ink)
     if not strokes:
         return []
-    groups = group_strokes(strokes)
+    groups = group_strokes(_without_hairs(labels, strokes))
     size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
     digits: list[Normalized] = []
     for group in groups:
