@@ -149,6 +149,19 @@ def test_a_canvas_stroke_along_the_edge_is_still_the_digit():
     assert result is not None and result.box[0] == 0 and result.box[3] >= 230
 
 
+
+def test_a_canvas_stroke_to_the_edge_is_no_ruled_line():
+    # A '2' whose foot was drawn off the canvas's left edge: on a drawing there are no printed lines to remove.
+    image = Image.new("L", (280, 280), 255)
+    draw = ImageDraw.Draw(image)
+    draw.arc([30, 30, 130, 130], start=180, end=40, fill=0, width=16)
+    draw.line([(120, 95), (30, 225)], fill=0, width=16)
+    draw.line([(0, 225), (200, 225)], fill=0, width=16)  # longer than the rest of the 2 on both sides
+    result = normalize.normalize_digit(np.asarray(image, dtype=np.float32) / 255)
+    assert result is not None
+    x, y, w, h = result.box
+    assert x == 0 and y + h >= 230 and w >= 195
+
 def _boxed_seven(box: bool) -> np.ndarray:
     """A photo of a form's field: a printed box round a handwritten '7' (the box touching nothing), or no box."""
     image = Image.new("L", (300, 300), 225)

@@ -327,18 +327,19 @@ def _line_shifts(mask: np.ndarray) -> np.ndarray:
     return best_shifts
 
 
-def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
+def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bool = False) -> np.ndarray:
     """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines).
 
     In photo-sized images (longer side above ``SMALL_IMAGE_SIDE``), lines are straightened first and found in
     the ink strength ``ink`` (when given) averaged along them, so a faint line is taken whole where it fades
     below the mask's threshold; specks do not count as ink a line must reach beyond; and a vertical line
-    running the sheet's whole height (a margin line) is found as well. Digit-sized crops, MNIST among them,
-    are read exactly as before.
+    running the sheet's whole height (a margin line) is found as well. On ``flat_paper`` (a drawing canvas, a
+    page made on a computer), a line runs nearly edge to edge (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST
+    among them, are read exactly as before.
     """
     height, width = mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
-    length = max(8, int(width * LINE_MIN_FRACTION))
+    length = max(8, int(width * (LINE_EDGE_SHARE if flat_paper else LINE_MIN_FRACTION)))
     strength = mask.astype(np.float32) if ink is None else ink
     smooth = max(3, width // LINE_SMOOTH_DIVISOR)
     # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
@@ -351,7 +352,12 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None) -> np.ndarray:
         shifts = _line_shifts(strength)
         straight = _shear(mask, shifts)
         # Crisp lines show as unbroken runs of ink (even across a digit's bar); faint ones in the averaged ink.
-        runs = _line_bands(straight, length) | _faint_line_bands(_shear(strength, shifts), length, smooth)
+        # Paper of one exact tone (a drawing canvas, a page made on a computer) shows no faint lines, and a line
+        # on it is drawn whole: a stroke drawn off the canvas's edge is not half of one.
+        if flat_paper:
+            runs = _line_bands(straight, length, edges="constant")
+        else:
+            runs = _line_bands(straight, length) | _faint_line_bands(_shear(strength, shifts), length, smooth)
         accepted = _beyond_the_rest(runs, straight, along=1, photo=True)
         # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
         lines = _shear(np.broadcast_to(accepted.any(axis=1, keepdims=True), mask.shape), -shifts)
@@ -494,9 +500,9 @@ def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, 
 
     Returns the label image and the kept strokes (largest first).
     """
-    mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink)
-    height, width = mask.shape
+    height, width = ink.mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
+    mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink, flat_paper=ink.flat_paper)
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if box_frames and photo:
         mask &= ~_box_frame(mask)
