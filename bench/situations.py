@@ -520,7 +520,7 @@ def answer(recognizer: Recognizer, situation: str, sample: Sample) -> Outcome:
         reading = recognizer.read_number(sample.data)
         text = "" if prediction.digit is None else str(prediction.digit)
         text += f"/{reading.number}" if reading.number else ""
-        status = NO_DIGIT if prediction.status == reading.status == NO_DIGIT else prediction.status
+        status = prediction.status if prediction.status != NO_DIGIT else reading.status
     else:
         prediction = recognizer.predict(sample.data)
         text = "" if prediction.digit is None else str(prediction.digit)

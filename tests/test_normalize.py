@@ -149,7 +149,6 @@ def test_a_canvas_stroke_along_the_edge_is_still_the_digit():
     assert result is not None and result.box[0] == 0 and result.box[3] >= 230
 
 
-
 def test_a_canvas_stroke_to_the_edge_is_no_ruled_line():
     # A '2' whose foot was drawn off the canvas's left edge: on a drawing there are no printed lines to remove.
     image = Image.new("L", (280, 280), 255)
@@ -161,6 +160,7 @@ def test_a_canvas_stroke_to_the_edge_is_no_ruled_line():
     assert result is not None
     x, y, w, h = result.box
     assert x == 0 and y + h >= 230 and w >= 195
+
 
 def _boxed_seven(box: bool) -> np.ndarray:
     """A photo of a form's field: a printed box round a handwritten '7' (the box touching nothing), or no box."""

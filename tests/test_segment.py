@@ -185,3 +185,9 @@ def test_what_lies_beyond_the_sheet_along_the_edge_is_not_a_digit():
         draw.ellipse([x, 300, x + 70, 400], outline=40, width=9)
     digits = segment.split_digits(gray(image))
     assert [digit.box[0] // 10 for digit in digits] == [20, 38]
+
+
+def test_a_lines_remnant_is_no_number():
+    image, draw = paper(640, 480)
+    draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut
+    assert segment.split_digits(gray(image)) == []

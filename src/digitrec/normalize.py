@@ -443,11 +443,11 @@ def _overlaps(a: slice, b: slice) -> bool:
     return a.start < b.stop and b.start < a.stop
 
 
-def _faint(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> bool:
-    """Whether a stroke's ink is too faint for ink that reaches the border of a photo (``BORDER_MIN_CONTRAST``)."""
+def stroke_contrast(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> float:
+    """How dark a stroke's ink really is (``InkMap.contrast`` of its 90th percentile strength)."""
     x, y, w, h = stroke.box
     strengths = ink.ink[y : y + h, x : x + w][labels[y : y + h, x : x + w] == stroke.label]
-    return ink.contrast(stats.percentile(strengths, 90)) < BORDER_MIN_CONTRAST
+    return ink.contrast(stats.percentile(strengths, 90))
 
 
 def _box_frame(mask: np.ndarray) -> np.ndarray:
@@ -534,7 +534,9 @@ def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, 
     if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
         # nothing else does: ink that reaches the border must be clearly darker than the paper to count.
-        strokes = [s for s in strokes if not (touches_border(s) and _faint(ink, labels, s))]
+        strokes = [
+            s for s in strokes if not (touches_border(s) and stroke_contrast(ink, labels, s) < BORDER_MIN_CONTRAST)
+        ]
         if not ink.flat_paper:
             # What lies beyond a photographed or scanned sheet is no digit even alone (a blank sheet shot at a
             # tilt). On a drawing canvas, a stroke may run along the edge: there it goes only when a digit remains.

@@ -14,7 +14,15 @@ import numpy as np
 
 from digitrec import artifacts, imaging, segment
 from digitrec.errors import ModelUnavailable
-from digitrec.normalize import MIN_DIGIT_FRACTION, MNIST_SIDE, WORK_SIDE, Normalized, normalize_digit, source_box
+from digitrec.normalize import (
+    MIN_DIGIT_FRACTION,
+    MNIST_SIDE,
+    WORK_SIDE,
+    Normalized,
+    ink_map,
+    normalize_digit,
+    source_box,
+)
 
 OK, UNSURE, NO_DIGIT = "ok", "unsure", "no_digit"
 NUMBER_SIDE = 640  # numbers are wide: decode them larger than single digits
@@ -210,7 +218,10 @@ class Recognizer:
     def read_number(self, data: bytes) -> NumberReading:
         """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
-        pieces = segment.split_digits(decoded.gray, classify=self.classify)
+        # Where a single digit's first look sees no ink at all, the closer look that numbers need would find
+        # digits in the grain of blank paper.
+        seen = ink_map(decoded.gray, FIRST_LOOK_SIDE) is not None
+        pieces = segment.split_digits(decoded.gray, classify=self.classify) if seen else []
         if not pieces:
             return NumberReading(
                 status=NO_DIGIT, number="", digits=[], width=decoded.width, height=decoded.height, source=decoded.gray

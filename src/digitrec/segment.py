@@ -27,6 +27,7 @@ from digitrec.normalize import (
     ink_map,
     is_flat,
     source_box,
+    stroke_contrast,
     stroke_width,
     union_box,
 )
@@ -35,6 +36,11 @@ Classifier = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) normalised digits
 
 NUMBER_WORK_SIDE = 640
 MAX_DIGITS = 12
+# A number's boldest strokes are at least this dark (a share of the way from the paper's tone to black; pencil
+# reaches about 0.25). Numbers are looked for closely, where the grain and shading of blank paper leave marks of
+# up to about 0.15 that the classifier may read as digits.
+NUMBER_MIN_CONTRAST = 0.2
+BOLDEST_STROKES = 8  # ... judged among this many largest strokes
 SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
 # ... but a flat stroke (a bar) joins a digit only when it lies within this share of the taller one's height above
 # or below it: a piece of line or of the sheet's edge far above a digit is not its bar.
@@ -48,6 +54,7 @@ HAIR_SHARE = 0.5
 LINE_ASPECT = 4.0
 LINE_HEIGHT_SHARE = 2.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
+MIN_DIGIT_PX = 8  # ... and so are groups shorter than this (working pixels): a line's remnant cut into slivers
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
 # Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
 # sideways than FRAGMENT_REACH, are the pieces of one digit broken across (a slanted 1 in two strokes).
@@ -102,7 +109,10 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
             groups.append([stroke])
     groups = _without_line_pieces(groups)
     tallest = max(union_box([s.box for s in group])[3] for group in groups)
-    digits = [group for group in groups if union_box([s.box for s in group])[3] >= MIN_HEIGHT_SHARE * tallest]
+    least = max(MIN_HEIGHT_SHARE * tallest, MIN_DIGIT_PX)
+    digits = [group for group in groups if union_box([s.box for s in group])[3] >= least]
+    if not digits:
+        return []
     for group in groups:
         if any(group is digit for digit in digits):
             continue
@@ -334,7 +344,11 @@ def split_digits(
     labels, strokes = find_strokes(ink)
     if not strokes:
         return []
+    if max(stroke_contrast(ink, labels, stroke) for stroke in strokes[:BOLDEST_STROKES]) < NUMBER_MIN_CONTRAST:
+        return []
     groups = group_strokes(_without_hairs(labels, strokes))
+    if not groups:
+        return []
     size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
     digits: list[Normalized] = []
     for group in groups:
