@@ -45,8 +45,8 @@ SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of th
 # ... but a flat stroke (a bar) joins a digit only when it lies within this share of the taller one's height above
 # or below it: a piece of line or of the sheet's edge far above a digit is not its bar.
 BAR_REACH = 0.5
-# A mark narrower (and lower) than this share of the pen's stroke width is a hairline (a fine printed line's
-# piece), not the pen's.
+# A mark whose narrower side is under this share of the pen's stroke width is a hairline (a piece of a fine
+# printed line), not the pen's.
 HAIR_SHARE = 0.5
 # A thin group (this many times taller than wide) at least this many times taller than any other group is a
 # piece of a line (a margin, the sheet's edge), not a 1: the digits of one number share a height, give or take
@@ -96,13 +96,13 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
 
     A group much shorter than the digits (a 5's or a 7's bar that came apart, half of a broken stroke) joins
     the digit it overlaps or nearly touches; one that stands apart (a decimal point, a dash) is dropped, and so
-    is a thin group far taller than the other digits (a piece of a margin line or of the sheet's edge).
+    are a thin group far taller than the other digits (a piece of a margin line or of the sheet's edge) and
+    groups under ``MIN_DIGIT_PX`` tall. Returns no groups when no digit is left.
     """
     groups: list[list[Stroke]] = []
     for stroke in sorted(strokes, key=lambda s: s.box[0]):
         for group in groups:
-            box = union_box([s.box for s in group])
-            if _overlap_share(box, stroke.box) >= SAME_DIGIT_OVERLAP and not _apart_bar(box, stroke.box):
+            if _same_digit(union_box([s.box for s in group]), stroke.box):
                 group.append(stroke)
                 break
         else:
@@ -119,17 +119,22 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
         box = union_box([s.box for s in group])
         nearest = min(digits, key=lambda digit: _gap_x(union_box([s.box for s in digit]), box))
         nearest_box = union_box([s.box for s in nearest])
-        if _gap_x(nearest_box, box) <= FRAGMENT_REACH * tallest and not _apart_bar(nearest_box, box, always=True):
+        if _gap_x(nearest_box, box) <= FRAGMENT_REACH * tallest and not _far_apart(nearest_box, box):
             nearest.extend(group)
     return _join_stacked(sorted(digits, key=lambda group: union_box([s.box for s in group])[0]), tallest)
 
 
-def _apart_bar(box: tuple[int, int, int, int], stroke: tuple[int, int, int, int], always: bool = False) -> bool:
-    """Whether a flat ``stroke`` (or group ``box``; with ``always``, any) lies too far above or below the other
-    to be its bar (or its piece)."""
-    if not (always or is_flat(stroke) or is_flat(box)):
+def _same_digit(group: tuple[int, int, int, int], stroke: tuple[int, int, int, int]) -> bool:
+    """Whether a stroke's box belongs to the digit of a group's box: they overlap horizontally, and a flat one
+    (a bar) lies near the other vertically."""
+    if _overlap_share(group, stroke) < SAME_DIGIT_OVERLAP:
         return False
-    return _gap_y(box, stroke) > BAR_REACH * max(box[3], stroke[3])
+    return not ((is_flat(group) or is_flat(stroke)) and _far_apart(group, stroke))
+
+
+def _far_apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two boxes lie further apart vertically than ``BAR_REACH`` of the taller one's height."""
+    return _gap_y(a, b) > BAR_REACH * max(a[3], b[3])
 
 
 def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
@@ -322,8 +327,8 @@ def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list
 
 
 def _without_hairs(labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
-    """The strokes less hairlines: marks narrower and lower than ``HAIR_SHARE`` of the stroke width of all the
-    strokes together (the pen's). All of them when that would leave none."""
+    """The strokes less hairlines: marks whose narrower side is under ``HAIR_SHARE`` of the stroke width of all
+    the strokes together (the pen's). All of them when that would leave none."""
     kept = np.zeros(int(labels.max()) + 1, dtype=bool)
     kept[[stroke.label for stroke in strokes]] = True
     pen = stroke_width(kept[labels])
