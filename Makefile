@@ -29,7 +29,7 @@ $(VENV)/.all: pyproject.toml
 
 # Debian packages the tests need: chromium for the browser tests, fonts for the typed-digit situations,
 # wrk for the benchmark.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-comic-neue fonts-femkeklaver wrk
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-comic-neue fonts-femkeklaver wrk
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

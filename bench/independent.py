@@ -11,7 +11,7 @@ digits are thinned to their skeleton and redrawn with a round pen of any width. 
 depends only on the seed, the situation and ``i``, so a smaller ``--count`` gives a prefix of the full set.
 
 MNIST's test split is read from ``--data DIR`` or DIGITREC_DATA as bench/situations.py reads it. The fonts are
-those of bench/situations.py that ``make system-deps`` installs, so every machine set up by it draws the same
+bench/situations.py's, which ``make system-deps`` installs, so every machine set up by it draws the same
 images. This is where the set differs from the scratch generator it came from (the same random draws in the
 same order otherwise): that one drew from every font on the machine, so ``typed``, ``numbers_typed`` and the
 typed quarter of ``boxed`` show other fonts for the same seed.
@@ -56,12 +56,7 @@ from digitrec.data import Split, load_split
 from digitrec.recognizer import Recognizer
 
 DEFAULT_COUNT = 200
-# DejaVu's oblique and italic come with fonts-dejavu-extra, which `make system-deps` does not install.
-FONTS = tuple(
-    FONT_DIR / name
-    for name in ORDINARY_FONTS + HANDWRITING_FONTS
-    if name not in ("truetype/dejavu/DejaVuSans-Oblique.ttf", "truetype/dejavu/DejaVuSerif-Italic.ttf")
-)
+FONTS = tuple(FONT_DIR / name for name in ORDINARY_FONTS + HANDWRITING_FONTS)
 PAPERS = {
     "white": (245, 245, 242),
     "cream": (240, 232, 210),
