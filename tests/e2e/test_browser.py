@@ -13,6 +13,7 @@ from tests.e2e.conftest import screenshot
 pytestmark = pytest.mark.e2e
 
 RESULT_TIMEOUT_MS = 15_000
+PREVIEW_TIMEOUT_MS = 5_000  # the preview is drawn from the file in the browser: waits only when the machine is loaded
 
 
 def seven_on_paper() -> bytes:
@@ -45,7 +46,7 @@ def test_upload_a_photo_shows_the_digit_probabilities_and_the_model_input(page, 
     photo = tmp_path / "seven.jpg"
     photo.write_bytes(seven_on_paper())
     page.set_input_files("#file", str(photo))
-    assert page.locator("#local-preview").is_visible()  # the instant preview, before the answer
+    page.wait_for_selector("#local-preview", state="visible", timeout=PREVIEW_TIMEOUT_MS)  # shown before the answer
     result = verdict(page)
     assert result["status"] == "ok" and result["digit"] == "7"
     assert page.locator(".probabilities meter").count() == 10
