@@ -352,8 +352,9 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
         shifts = _line_shifts(strength)
         straight = _shear(mask, shifts)
         # Crisp lines show as unbroken runs of ink (even across a digit's bar); faint ones in the averaged ink.
-        # Paper of one exact tone (a drawing canvas, a page made on a computer) shows no faint lines, and a line
-        # on it is drawn whole: a stroke drawn off the canvas's edge is not half of one.
+        # Paper of one exact tone (a drawing canvas, a page made on a computer) is taken to show no faint lines,
+        # and a line on it to be drawn whole: a stroke drawn off the canvas's edge is not half of one. (A clean
+        # scan's paper can be one exact tone too, and its faint ruled lines are then left in.)
         if flat_paper:
             runs = _line_bands(straight, length, edges="constant")
         else:

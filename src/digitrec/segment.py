@@ -138,16 +138,16 @@ def _far_apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bo
 
 
 def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
-    """The groups less those that are thin and far taller than any other (``LINE_HEIGHT_SHARE``); all of them
-    when that would leave none."""
+    """The groups less the one that is thin and far taller than any other (``LINE_HEIGHT_SHARE``): only the
+    tallest group can be, and only when there is another."""
+    if len(groups) < 2:
+        return groups
     boxes = [union_box([s.box for s in group]) for group in groups]
-    kept = []
-    for index, (group, box) in enumerate(zip(groups, boxes)):
-        others = [other[3] for place, other in enumerate(boxes) if place != index]
-        thin = box[3] >= LINE_ASPECT * box[2]
-        if not (others and thin and box[3] >= LINE_HEIGHT_SHARE * max(others)):
-            kept.append(group)
-    return kept or groups
+    order = sorted(range(len(groups)), key=lambda index: boxes[index][3], reverse=True)
+    tallest, next_tallest = boxes[order[0]], boxes[order[1]]
+    if tallest[3] >= LINE_ASPECT * tallest[2] and tallest[3] >= LINE_HEIGHT_SHARE * next_tallest[3]:
+        return [group for index, group in enumerate(groups) if index != order[0]]
+    return groups
 
 
 def _gap_y(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
