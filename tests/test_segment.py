@@ -191,3 +191,17 @@ def test_a_lines_remnant_is_no_number():
     image, draw = paper(640, 480)
     draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut
     assert segment.split_digits(gray(image)) == []
+
+
+def test_a_stroke_broken_into_dashes_stays_with_its_digit():
+    # A thin 7 whose bar came apart into dashes beside a bold 0: each dash is a speck beside the 0, yet part of
+    # the 7 (a 7 without its bar reads as a 1).
+    image, draw = paper()
+    draw.ellipse([60, 50, 160, 170], outline=0, width=16)
+    for x in range(230, 290, 8):
+        draw.line([(x, 60), (x + 5, 60)], fill=0, width=3)
+    draw.line([(290, 65), (250, 170)], fill=0, width=4)
+    digits = segment.split_digits(gray(image))
+    assert len(digits) == 2
+    x, y, w, _h = digits[1].box
+    assert abs(x - 230) <= 3 and abs(y - 59) <= 3 and x + w >= 290

@@ -495,9 +495,11 @@ def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
     return np.bincount(edges, minlength=count + 1)
 
 
-def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, list[Stroke]]:
-    """Label the ink's connected components and drop ruled lines, dark borders and specks, and with
-    ``box_frames`` (one digit in a photo) a printed box round the digit.
+def find_strokes(
+    ink: InkMap, *, box_frames: bool = False, keep_specks: bool = False
+) -> tuple[np.ndarray, list[Stroke]]:
+    """Label the ink's connected components and drop ruled lines, dark borders and specks (``without_specks``; with
+    ``keep_specks`` they stay), and with ``box_frames`` (one digit in a photo) a printed box round the digit.
 
     Returns the label image and the kept strokes (largest first).
     """
@@ -552,13 +554,20 @@ def find_strokes(ink: InkMap, *, box_frames: bool = False) -> tuple[np.ndarray, 
     if not strokes:
         return labels, []
     strokes.sort(key=lambda s: s.area, reverse=True)
+    return labels, strokes if keep_specks else without_specks(strokes)[0]
+
+
+def without_specks(strokes: list[Stroke]) -> tuple[list[Stroke], list[Stroke]]:
+    """Strokes (largest first) parted into those kept and the specks: small and compact beside the largest (dust,
+    noise, a pen tap). A thin bar (a 5's top) is small but long, and stays."""
+    if not strokes:
+        return [], []
     largest, extent = strokes[0].area, max(strokes[0].box[2:])
-
-    def is_speck(stroke: Stroke) -> bool:
-        # Small and compact: dust, noise, a pen tap. A thin bar (a 5's top) is small but long, and stays.
-        return stroke.area < max(2, SPECK_FRACTION * largest) and max(stroke.box[2:]) < 0.25 * extent
-
-    return labels, [s for s in strokes if not is_speck(s)]
+    kept, specks = [], []
+    for stroke in strokes:
+        speck = stroke.area < max(2, SPECK_FRACTION * largest) and max(stroke.box[2:]) < 0.25 * extent
+        (specks if speck else kept).append(stroke)
+    return kept, specks
 
 
 def union_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:

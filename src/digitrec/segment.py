@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digitrec.normalize import (
+    SPECK_FRACTION,
     InkMap,
     Normalized,
     Stroke,
@@ -30,6 +31,7 @@ from digitrec.normalize import (
     stroke_contrast,
     stroke_width,
     union_box,
+    without_specks,
 )
 
 Classifier = Callable[[np.ndarray], np.ndarray]  # (N, 28, 28) normalised digits -> (N, 10) probabilities
@@ -56,6 +58,12 @@ LINE_HEIGHT_SHARE = 2.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 MIN_DIGIT_PX = 8  # ... and so are groups shorter than this (working pixels): a line's remnant cut into slivers
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
+# A thin stroke may break into pieces that are specks beside the number's boldest digit (a 7's bar in dashes).
+# Such a speck within this share of a digit's height of it belongs to it, when it is no speck beside that digit's
+# own largest stroke (SPECK_FRACTION of its area) and at least PIECE_CONTRAST as dark: the grain of the paper is
+# fainter, and smaller.
+PIECE_GAP = 0.1
+PIECE_CONTRAST = 0.5
 # Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
 # sideways than FRAGMENT_REACH, are the pieces of one digit broken across (a slanted 1 in two strokes).
 TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
@@ -335,6 +343,31 @@ def _without_hairs(labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
     return [stroke for stroke in strokes if min(stroke.box[2:]) >= HAIR_SHARE * pen] or strokes
 
 
+def _add_pieces(groups: list[list[Stroke]], specks: list[Stroke], contrast: Callable[[Stroke], float]) -> None:
+    """Add to each group (a digit) the specks that are pieces of its strokes (``PIECE_GAP``), growing it piece
+    by piece: a stroke broken into dashes is taken whole."""
+    boxes = [union_box([stroke.box for stroke in group]) for group in groups]
+    largest = [max(group, key=lambda stroke: stroke.area) for group in groups]
+    darkness = [contrast(stroke) for stroke in largest]
+    pending = sorted(specks, key=lambda speck: speck.area, reverse=True)
+    grew = True
+    while grew and pending:
+        grew = False
+        for speck in list(pending):
+            for index, box in enumerate(boxes):
+                near = max(_gap_x(box, speck.box), _gap_y(box, speck.box)) <= PIECE_GAP * box[3]
+                if (
+                    near
+                    and speck.area >= SPECK_FRACTION * largest[index].area
+                    and contrast(speck) >= PIECE_CONTRAST * darkness[index]
+                ):
+                    groups[index].append(speck)
+                    boxes[index] = union_box([box, speck.box])
+                    pending.remove(speck)
+                    grew = True
+                    break
+
+
 def split_digits(
     gray: np.ndarray, side: int = NUMBER_WORK_SIDE, classify: Classifier | None = None
 ) -> list[Normalized]:
@@ -346,7 +379,8 @@ def split_digits(
     ink = ink_map(gray, side)
     if ink is None:
         return []
-    labels, strokes = find_strokes(ink)
+    labels, strokes = find_strokes(ink, keep_specks=True)
+    strokes, specks = without_specks(strokes)
     if not strokes:
         return []
     if max(stroke_contrast(ink, labels, stroke) for stroke in strokes[:BOLDEST_STROKES]) < NUMBER_MIN_CONTRAST:
@@ -354,6 +388,7 @@ def split_digits(
     groups = group_strokes(_without_hairs(labels, strokes))
     if not groups:
         return []
+    _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
     size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
     digits: list[Normalized] = []
     for group in groups:
