@@ -438,3 +438,22 @@ def test_the_quick_bound_on_holes_is_never_below_their_area(mask):
     # The outline search is skipped when this bound leaves no room for an inside: it must never be too low.
     holes = ndimage.binary_fill_holes(mask, structure=normalize.FOUR_CONNECTED) & ~mask
     assert normalize._enclosed_bound(mask) >= np.count_nonzero(holes)
+
+
+def _three_cut_by_the_frame(foot: int) -> np.ndarray:
+    """A photo of a '3' low on the sheet: the frame cuts it, and its foot runs ``foot`` px along the bottom edge."""
+    image = Image.new("L", (300, 300), 230)
+    draw = ImageDraw.Draw(image)
+    draw.arc([120, 200, 180, 250], start=180, end=90, fill=40, width=9)
+    draw.arc([110, 235, 190, 305], start=270, end=150, fill=40, width=9)
+    draw.line([(190 - foot, 298), (160, 298)], fill=40, width=8)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    return np.clip(photo + np.random.default_rng(1).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+
+
+def test_a_digit_cut_by_the_frame_along_its_foot_is_still_read():
+    # Its foot touches the edge for a little more than half its width: a compact mark, not a strip or a wedge.
+    result = normalize.normalize_digit(_three_cut_by_the_frame(foot=70))
+    assert result is not None and result.box[1] == 200
+    # Lying along the edge for two thirds of its length, even a compact mark is what lies beyond the sheet.
+    assert normalize.normalize_digit(_three_cut_by_the_frame(foot=80)) is None

@@ -43,6 +43,11 @@ MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's long
 # beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
 # with the ends of its strokes, a stroke's width or two. Digit crops (MNIST among them) are read as before.
 BORDER_HUG_SHARE = 0.5
+# ... except a compact mark (a box no more than this many times longer than wide), which must lie along it for
+# this share: a digit the frame cuts where a stroke runs along the cut (a 3's foot) touches it for about half its
+# width, where what lies beyond a sheet is long (a strip, a wedge) or runs along two edges.
+COMPACT_ASPECT = 1.5
+COMPACT_HUG_SHARE = 0.6
 # A printed box round a digit (a form's field) is four straight lines, each at least this share of the photo's
 # width or height, meeting as a rectangle with ink inside; each side must be drawn along this share of its length.
 FRAME_MIN_SHARE = 0.25
@@ -526,7 +531,9 @@ def find_strokes(
     contact = _border_contact(labels, count) if photo else None
 
     def hugging(stroke: Stroke) -> bool:
-        return photo and contact[stroke.label] >= BORDER_HUG_SHARE * max(stroke.box[2:])
+        longer, shorter = max(stroke.box[2:]), min(stroke.box[2:])
+        share = COMPACT_HUG_SHARE if longer <= COMPACT_ASPECT * shorter else BORDER_HUG_SHARE
+        return photo and contact[stroke.label] >= share * longer
 
     def is_frame(stroke: Stroke) -> bool:
         _x, _y, w, h = stroke.box
