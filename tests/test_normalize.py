@@ -457,3 +457,16 @@ def test_a_digit_cut_by_the_frame_along_its_foot_is_still_read():
     assert result is not None and result.box[1] == 200
     # Lying along the edge for two thirds of its length, even a compact mark is what lies beyond the sheet.
     assert normalize.normalize_digit(_three_cut_by_the_frame(foot=80)) is None
+
+
+def test_a_punched_hole_is_not_taken_for_the_digit():
+    # A scan of a sheet with a punched hole (a dark disc) larger in ink than the thin pencil '7' written on it.
+    image = Image.new("L", (400, 300), 225)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([20, 130, 52, 162], fill=30)
+    draw.line([(200, 110), (240, 110), (215, 175)], fill=110, width=3)
+    scan = np.asarray(image, dtype=np.float32) / 255
+    scan = np.clip(scan + np.random.default_rng(3).normal(0, 0.01, scan.shape).astype(np.float32), 0, 1)
+    result = normalize.normalize_digit(scan)
+    x, y, _w, h = result.box
+    assert 195 <= x <= 205 and 105 <= y <= 112 and h >= 60

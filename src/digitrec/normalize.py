@@ -52,6 +52,12 @@ COMPACT_HUG_SHARE = 0.6
 # width or height, meeting as a rectangle with ink inside; each side must be drawn along this share of its length.
 FRAME_MIN_SHARE = 0.25
 FRAME_SIDE_COVER = 0.7
+# A solid round mark (a punched hole in a scan) is no digit: a box at most BLOB_ASPECT times longer than wide, at
+# least BLOB_SOLIDITY filled (a small disc's pixels fill less of its box than pi/4), with a stroke at least
+# BLOB_WIDTH of its longer side wide (a disc's: half). A bold 0 keeps a loop; it goes only when other strokes remain.
+BLOB_ASPECT = 1.4
+BLOB_SOLIDITY = 0.6
+BLOB_WIDTH = 0.4
 MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (a piece of ruled line, a shadow's edge)
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
@@ -500,11 +506,11 @@ def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
     return np.bincount(edges, minlength=count + 1)
 
 
-def find_strokes(
-    ink: InkMap, *, box_frames: bool = False, keep_specks: bool = False
-) -> tuple[np.ndarray, list[Stroke]]:
+def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = False) -> tuple[np.ndarray, list[Stroke]]:
     """Label the ink's connected components and drop ruled lines, dark borders and specks (``without_specks``; with
-    ``keep_specks`` they stay), and with ``box_frames`` (one digit in a photo) a printed box round the digit.
+    ``keep_specks`` they stay), and with ``one_digit`` (one digit in a photo) a printed box round the digit and
+    solid round marks apart from it (not in a number: there, without such a mark, a line's remnant beside it
+    was read as a 1).
 
     Returns the label image and the kept strokes (largest first).
     """
@@ -512,7 +518,7 @@ def find_strokes(
     photo = max(height, width) > SMALL_IMAGE_SIDE
     mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink, flat_paper=ink.flat_paper)
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
-    if box_frames and photo:
+    if one_digit and photo:
         mask &= ~_box_frame(mask)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
@@ -560,8 +566,28 @@ def find_strokes(
         strokes = [s for s in strokes if not is_frame(s)]
     if not strokes:
         return labels, []
+    if one_digit and photo:
+        # A solid round mark standing apart (a punched hole, a magnet, a pin's head) is no pen stroke. Next to
+        # other ink it may be a piece of a bold digit that a ruled line cut off, and stays.
+        strokes = [s for s in strokes if not (_is_blob(labels, s) and _apart(s, strokes))] or strokes
     strokes.sort(key=lambda s: s.area, reverse=True)
     return labels, strokes if keep_specks else without_specks(strokes)[0]
+
+
+def _apart(stroke: Stroke, strokes: list[Stroke]) -> bool:
+    """Whether no other stroke lies within the stroke's own size of it."""
+    size = max(stroke.box[2:])
+    return all(other is stroke or _gap(other.box, stroke.box) > size for other in strokes)
+
+
+def _is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
+    """Whether a stroke is a solid, roughly round mark rather than a line: its box nearly square (``BLOB_ASPECT``),
+    mostly filled (``BLOB_SOLIDITY``) and its stroke as wide as a good share of it (``BLOB_WIDTH``: a disc's is
+    half its diameter), with no room for a digit's loop."""
+    x, y, w, h = stroke.box
+    if max(w, h) > BLOB_ASPECT * min(w, h) or stroke.area < BLOB_SOLIDITY * w * h:
+        return False
+    return stroke_width(labels[y : y + h, x : x + w] == stroke.label) >= BLOB_WIDTH * max(w, h)
 
 
 def without_specks(strokes: list[Stroke]) -> tuple[list[Stroke], list[Stroke]]:
@@ -799,7 +825,7 @@ def normalize_digit(
     ink = ink_map(gray, side)
     if ink is None:
         return None
-    labels, strokes = find_strokes(ink, box_frames=True)
+    labels, strokes = find_strokes(ink, one_digit=True)
     while strokes:
         chosen = digit_strokes(strokes)
         box = union_box([stroke.box for stroke in chosen])
