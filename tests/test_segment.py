@@ -191,3 +191,36 @@ def test_a_lines_remnant_is_no_number():
     image, draw = paper(640, 480)
     draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut
     assert segment.split_digits(gray(image)) == []
+
+
+def ruled_sheet_in_perspective(digit: bool = False, table: bool = False) -> np.ndarray:
+    """A photo of a ruled sheet shot at an angle: its lines converge (their slopes differ down the page), the
+    margin line leans, and with ``table`` the dark table shows in a wedge beyond the sheet's top edge."""
+    image, draw = paper(480, 640)
+    image.paste(225, (0, 0, 480, 640))
+    for row in range(30, 640, 32):
+        slope = -0.05 + 0.06 * row / 640  # from about -3 degrees at the top to +0.5 at the bottom
+        draw.line([(0, row), (480, row + slope * 480)], fill=150, width=2)
+    draw.line([(70, 0), (44, 640)], fill=140, width=3)
+    if table:
+        draw.polygon([(250, 0), (480, 0), (480, 22)], fill=60)
+    if digit:
+        draw.line([(200, 300), (240, 300), (215, 360)], fill=20, width=6)  # a 7
+    noise = np.random.default_rng(1).normal(0, 0.01, (640, 480)).astype(np.float32)
+    return np.clip(gray(image) + noise, 0, 1)
+
+
+def test_a_blank_ruled_sheet_in_perspective_is_no_number():
+    # One slope straightened only some of the converging lines: the others were read as a row of 1s.
+    assert segment.split_digits(ruled_sheet_in_perspective()) == []
+    assert segment.split_digits(ruled_sheet_in_perspective(table=True)) == []
+
+
+def test_a_digit_on_a_ruled_sheet_in_perspective_is_read_without_the_lines():
+    # The table beyond the sheet is no ink a line must reach beyond: with it, no line was removed and the 7 was
+    # lost among them.
+    for table in (False, True):
+        digits = segment.split_digits(ruled_sheet_in_perspective(digit=True, table=table))
+        assert len(digits) == 1
+        x, y, w, h = digits[0].box
+        assert 195 <= x <= 205 and 292 <= y <= 302 and w <= 50 and h <= 72
