@@ -59,6 +59,7 @@ LINE_CLEARANCE = 0.02  # ... and stronger than the rows this share of the height
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
 LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel counted up to this
+MARGIN_MAX_SLOPE = 0.14  # ... margin lines, leaning more under perspective, up to about 8 degrees
 LINE_PASSES = 3  # ... and looked for again at the slope of the ink left (under perspective lines converge)
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 # A hollow (outline) glyph draws each stroke as two thin contours around an empty inside, where MNIST has solid
@@ -304,20 +305,22 @@ def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return sheared
 
 
-def _line_shifts(mask: np.ndarray) -> np.ndarray:
+def _line_shifts(mask: np.ndarray, max_slope: float = LINE_MAX_SLOPE) -> np.ndarray:
     """Per-column row shifts that make the dominant near-horizontal lines of ``mask`` (ink strength) horizontal.
 
-    Tries slopes up to ``LINE_MAX_SLOPE``, the level one first, and keeps the one under which the rows' ink is
-    most concentrated (the highest row sum): ruled lines then each fall in a row or two. Row sums are taken
-    from the inked pixels alone, without shearing the image, each pixel counted up to ``LINE_SLOPE_CAP``: a
-    long faint line then outweighs a short bold stroke, as in a close crop of a digit on ruled paper.
+    Tries slopes up to ``max_slope`` in steps of ``LINE_MAX_SLOPE / LINE_SLOPE_STEPS``, the level one first,
+    and keeps the one under which the rows' ink is most concentrated (the highest row sum): ruled lines then
+    each fall in a row or two. Row sums are taken from the inked pixels alone, without shearing the image, each
+    pixel counted up to ``LINE_SLOPE_CAP``: a long faint line then outweighs a short bold stroke, as in a close
+    crop of a digit on ruled paper.
     """
     height, width = mask.shape
     offsets = np.arange(width) - width / 2
     ys, xs = np.nonzero(mask)
     weights = np.minimum(mask[ys, xs].astype(np.float64), LINE_SLOPE_CAP)
     best, best_shifts = -1.0, np.zeros(width, dtype=int)
-    slopes = np.linspace(-LINE_MAX_SLOPE, LINE_MAX_SLOPE, 2 * LINE_SLOPE_STEPS + 1)
+    steps = round(LINE_SLOPE_STEPS * max_slope / LINE_MAX_SLOPE)
+    slopes = np.linspace(-max_slope, max_slope, 2 * steps + 1)
     for slope in sorted(slopes, key=abs):  # a tie keeps the smaller tilt
         shifts = np.round(slope * offsets).astype(int)
         rows = ys - shifts[xs]
@@ -379,7 +382,7 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
                 margins = _faint_line_bands(straight_strength, tall, smooth)
                 return margins | _line_bands(straight, tall, edges="constant", bridge=True)
 
-            found = _straightened_runs(mask.T, strength, margin_runs)
+            found = _straightened_runs(mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE)
             rest = (mask & ~lines).T
             for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
                 lines |= _margin_lines(runs.any(axis=1), shifts).T
@@ -389,19 +392,23 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
 
 
 def _straightened_runs(
-    mask: np.ndarray, strength: np.ndarray, find_runs: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    mask: np.ndarray,
+    strength: np.ndarray,
+    find_runs: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    max_slope: float = LINE_MAX_SLOPE,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The runs of near-horizontal lines that ``find_runs`` finds in ``mask`` and its ink ``strength``, both
     straightened, each pass's runs with the per-column shifts that straightened them.
 
     A photographed sheet is seldom square to the frame, and under perspective its lines are not parallel
     either, nor parallel to the sheet's edge: the lines are straightened at the slope that suits most of them,
-    then looked for again at the slope that suits most of the ink left, up to ``LINE_PASSES`` times.
+    then looked for again at the slope that suits most of the ink left, up to ``LINE_PASSES`` times, each time
+    at slopes up to ``max_slope``.
     """
     found: list[tuple[np.ndarray, np.ndarray]] = []
     left = strength
     for _pass in range(LINE_PASSES):
-        shifts = _line_shifts(left)
+        shifts = _line_shifts(left, max_slope)
         if any(np.array_equal(shifts, earlier) for _runs, earlier in found):
             break  # what is left suits a slope already tried: its lines were found then
         runs = find_runs(_shear(mask, shifts), _shear(strength, shifts))
