@@ -13,7 +13,7 @@ This is the one normalisation of the project: training data (MNIST itself) and e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,6 +48,9 @@ BORDER_HUG_SHARE = 0.5
 # width, where what lies beyond a sheet is long (a strip, a wedge) or runs along two edges.
 COMPACT_ASPECT = 1.5
 COMPACT_HUG_SHARE = 0.6
+# What lies beyond the sheet is not cut by a ruled line where it is thicker than this share of the photo's side
+# (than any line): its pieces would pass for digits.
+SHEET_BEYOND_THICKNESS = 0.008
 # A printed box round a digit (a form's field) is four straight lines, each at least this share of the photo's
 # width or height, meeting as a rectangle with ink inside; each side must be drawn along this share of its length.
 FRAME_MIN_SHARE = 0.25
@@ -69,6 +72,8 @@ LINE_CLEARANCE = 0.02  # ... and stronger than the rows this share of the height
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
 LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel counted up to this
+MARGIN_MAX_SLOPE = 0.14  # ... margin lines, leaning more under perspective, up to about 8 degrees
+LINE_PASSES = 3  # ... and looked for again at the slope of the ink left (under perspective lines converge)
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 # A hollow (outline) glyph draws each stroke as two thin contours around an empty inside, where MNIST has solid
 # strokes. An inside is filled when it is what a stroke's inside is and a digit's real loop (a 0, 4, 6, 8 or 9)
@@ -313,20 +318,22 @@ def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return sheared
 
 
-def _line_shifts(mask: np.ndarray) -> np.ndarray:
+def _line_shifts(mask: np.ndarray, max_slope: float = LINE_MAX_SLOPE) -> np.ndarray:
     """Per-column row shifts that make the dominant near-horizontal lines of ``mask`` (ink strength) horizontal.
 
-    Tries slopes up to ``LINE_MAX_SLOPE``, the level one first, and keeps the one under which the rows' ink is
-    most concentrated (the highest row sum): ruled lines then each fall in a row or two. Row sums are taken
-    from the inked pixels alone, without shearing the image, each pixel counted up to ``LINE_SLOPE_CAP``: a
-    long faint line then outweighs a short bold stroke, as in a close crop of a digit on ruled paper.
+    Tries slopes up to ``max_slope`` in steps of ``LINE_MAX_SLOPE / LINE_SLOPE_STEPS``, the level one first,
+    and keeps the one under which the rows' ink is most concentrated (the highest row sum): ruled lines then
+    each fall in a row or two. Row sums are taken from the inked pixels alone, without shearing the image, each
+    pixel counted up to ``LINE_SLOPE_CAP``: a long faint line then outweighs a short bold stroke, as in a close
+    crop of a digit on ruled paper.
     """
     height, width = mask.shape
     offsets = np.arange(width) - width / 2
     ys, xs = np.nonzero(mask)
     weights = np.minimum(mask[ys, xs].astype(np.float64), LINE_SLOPE_CAP)
     best, best_shifts = -1.0, np.zeros(width, dtype=int)
-    slopes = np.linspace(-LINE_MAX_SLOPE, LINE_MAX_SLOPE, 2 * LINE_SLOPE_STEPS + 1)
+    steps = round(LINE_SLOPE_STEPS * max_slope / LINE_MAX_SLOPE)
+    slopes = np.linspace(-max_slope, max_slope, 2 * steps + 1)
     for slope in sorted(slopes, key=abs):  # a tie keeps the smaller tilt
         shifts = np.round(slope * offsets).astype(int)
         rows = ys - shifts[xs]
@@ -343,10 +350,10 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
 
     In photo-sized images (longer side above ``SMALL_IMAGE_SIDE``), lines are straightened first and found in
     the ink strength ``ink`` (when given) averaged along them, so a faint line is taken whole where it fades
-    below the mask's threshold; specks do not count as ink a line must reach beyond; and a vertical line
-    running the sheet's whole height (a margin line) is found as well. On ``flat_paper`` (a drawing canvas, a
-    page made on a computer), a line runs nearly edge to edge (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST
-    among them, are read exactly as before.
+    below the mask's threshold; specks, and what lies beyond the sheet, do not count as ink a line must reach
+    beyond, and are not cut by a line; and a vertical line running the sheet's whole height (a margin line) is
+    found as well. On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to
+    edge (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
     """
     height, width = mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
@@ -359,38 +366,140 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
     if width < 16 or crop_without_line or (photo and not _may_hold_lines(strength, mask, length, smooth)):
         lines = np.zeros_like(mask)
     elif photo:
-        # A photographed sheet is seldom square to the frame: straighten its lines before looking for them.
-        shifts = _line_shifts(strength)
-        straight = _shear(mask, shifts)
         # Crisp lines show as unbroken runs of ink (even across a digit's bar); faint ones in the averaged ink.
         # Paper of one exact tone (a drawing canvas, a page made on a computer) is taken to show no faint lines,
         # and a line on it to be drawn whole: a stroke drawn off the canvas's edge is not half of one. (A clean
         # scan's paper can be one exact tone too, and its faint ruled lines are then left in.)
-        if flat_paper:
-            runs = _line_bands(straight, length, edges="constant")
-        else:
-            runs = _line_bands(straight, length) | _faint_line_bands(_shear(strength, shifts), length, smooth)
-        accepted = _beyond_the_rest(runs, straight, along=1, photo=True)
-        # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
-        lines = _shear(np.broadcast_to(accepted.any(axis=1, keepdims=True), mask.shape), -shifts)
+        def ruled_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
+            if flat_paper:
+                return _line_bands(straight, length, edges="constant")
+            return _line_bands(straight, length) | _faint_line_bands(straight_strength, length, smooth)
+
+        lines = np.zeros_like(mask)
+        found = _straightened_runs(mask, strength, ruled_runs)
+        for runs, shifts in _beyond_the_rest_straightened(found, mask, beyond_sheet=not flat_paper):
+            # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
+            lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
     else:
         runs = _line_bands(mask, length) & mask
-        lines = _beyond_the_rest(runs, mask, along=1, photo=False)
+        lines = _beyond_the_rest(runs, mask)
     if photo and width >= MARGIN_MIN_ASPECT * height:
         # A margin line, looked for as a ruled line is, in the image turned on its side.
         strength = (mask.astype(np.float32) if ink is None else ink).T
         smooth = max(3, height // LINE_SMOOTH_DIVISOR)
         tall = max(1, int(MARGIN_MIN_FRACTION * height))
         if _may_hold_lines(strength, mask.T, tall, smooth):
-            shifts = _line_shifts(strength)
-            straight = _shear(mask.T, shifts)
             # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a
             # digit written against it leaves no clear columns beside it.
-            margins = _faint_line_bands(_shear(strength, shifts), tall, smooth)
-            margins |= _line_bands(straight, tall, edges="constant", bridge=True)
-            accepted = _beyond_the_rest(margins, _shear((mask & ~lines).T, shifts), along=1, photo=True)
-            lines |= _margin_lines(accepted.any(axis=1), shifts).T
+            def margin_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
+                margins = _faint_line_bands(straight_strength, tall, smooth)
+                return margins | _line_bands(straight, tall, edges="constant", bridge=True)
+
+            found = _straightened_runs(mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE)
+            rest = (mask & ~lines).T
+            for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
+                lines |= _margin_lines(runs.any(axis=1), shifts).T
+    if photo and not flat_paper and lines.any():
+        lines &= ~_beyond_the_sheet(mask)
     return lines & mask
+
+
+def _straightened_runs(
+    mask: np.ndarray,
+    strength: np.ndarray,
+    find_runs: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    max_slope: float = LINE_MAX_SLOPE,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The runs of near-horizontal lines that ``find_runs`` finds in ``mask`` and its ink ``strength``, both
+    straightened, each pass's runs with the per-column shifts that straightened them.
+
+    A photographed sheet is seldom square to the frame, and under perspective its lines are not parallel
+    either, nor parallel to the sheet's edge: the lines are straightened at the slope that suits most of them,
+    then looked for again at the slope that suits most of the ink left, up to ``LINE_PASSES`` times, each time
+    at slopes up to ``max_slope``.
+    """
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    left = strength
+    for _pass in range(LINE_PASSES):
+        shifts = _line_shifts(left, max_slope)
+        if any(np.array_equal(shifts, earlier) for _runs, earlier in found):
+            break  # what is left suits a slope already tried: its lines were found then
+        runs = find_runs(_shear(mask, shifts), _shear(strength, shifts))
+        if not runs.any():
+            break
+        found.append((runs, shifts))
+        taken = _shear(ndimage.maximum_filter1d(runs, size=5, axis=0), -shifts)
+        left = np.where(taken, np.float32(0.0), left)
+    return found
+
+
+def _beyond_the_rest_straightened(
+    found: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray, beyond_sheet: bool
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Of the runs found in a photo, each pass's straightened by its shifts (``_straightened_runs``), the
+    components that reach beyond the rest of the ink (``mask``) at both ends along the rows, with their shifts.
+
+    The rest leaves out every run found and the rows of runs that cross nearly the whole image from edge to
+    edge, so that a line's faint ends are not taken for ink it must reach beyond; it leaves out specks (dust,
+    noise, the paper's edge) and, with ``beyond_sheet``, ink that hugs the photo's border (the table beyond a
+    sheet shot at a tilt). Runs on the same rows count as one line: a line that passes behind a digit may be
+    found as two runs, one on each side.
+    """
+    near = np.zeros_like(mask)
+    for runs, shifts in found:
+        band = ndimage.maximum_filter1d(runs, size=5, axis=0)
+        labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+        for rows, columns in ndimage.find_objects(labels):
+            if columns.stop - columns.start >= LINE_EDGE_SHARE * runs.shape[1]:
+                band[rows] = True
+        near |= _shear(band, -shifts)
+    rest = mask & ~near
+    if rest.any():
+        labels, count = ndimage.label(rest, structure=EIGHT_CONNECTED)
+        kept = np.bincount(labels.ravel(), minlength=count + 1) >= LINE_REST_MIN_SHARE * rest.size
+        if beyond_sheet:
+            kept &= ~_hugging(labels, count)
+        kept[0] = False
+        rest = kept[labels]
+    positions = np.flatnonzero(rest.any(axis=0))
+    margin = 0.05 * mask.shape[1]
+    for runs, shifts in found:
+        labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+        regions = ndimage.find_objects(labels)
+        lines = np.zeros_like(runs)
+        for index, region in enumerate(regions, start=1):
+            same_line = [other for other in regions if _overlaps(other[0], region[0])]
+            start = min(other[1].start for other in same_line)
+            stop = max(other[1].stop for other in same_line)
+            if positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin):
+                lines[region] |= labels[region] == index
+        if lines.any():
+            yield lines, shifts
+
+
+def _hugging(labels: np.ndarray, count: int) -> np.ndarray:
+    """For each label, whether its pixels hug the image's border, as what lies beyond a photographed sheet does:
+    ``BORDER_HUG_SHARE`` of its longer side lies on it (``COMPACT_HUG_SHARE`` for a compact mark)."""
+    extents = np.zeros((count + 1, 2))
+    for label, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+        extents[label] = rows.stop - rows.start, columns.stop - columns.start
+    longer, shorter = extents.max(axis=1), extents.min(axis=1)
+    share = np.where(longer <= COMPACT_ASPECT * shorter, COMPACT_HUG_SHARE, BORDER_HUG_SHARE)
+    hugging = _border_contact(labels, count) >= share * longer
+    hugging[0] = False
+    return hugging
+
+
+def _beyond_the_sheet(mask: np.ndarray) -> np.ndarray:
+    """What lies beyond a photographed sheet (a table, the dark round a sheet shot at a tilt): the parts of
+    ``mask`` thicker than any line (``SHEET_BEYOND_THICKNESS`` of the photo's longer side) that hug its border.
+    Lines are not cut out of it: its pieces would pass for digits."""
+    side = max(3, round(SHEET_BEYOND_THICKNESS * max(mask.shape)))
+    thick = mask
+    for filter1d in (ndimage.minimum_filter1d, ndimage.maximum_filter1d):  # an opening by a square, side by side
+        thick = filter1d(filter1d(thick, size=side, axis=0, mode="nearest"), size=side, axis=1, mode="nearest")
+    labels, count = ndimage.label(thick, structure=EIGHT_CONNECTED)
+    return _hugging(labels, count)[labels]
 
 
 def _margin_lines(rows: np.ndarray, shifts: np.ndarray) -> np.ndarray:
@@ -410,43 +519,19 @@ def _margin_lines(rows: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return lines
 
 
-def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray, along: int, photo: bool) -> np.ndarray:
-    """The components of ``runs`` that reach beyond the rest of the ink at both ends, along axis ``along``.
-
-    In a photo, runs on the same rows (columns) count as one line, and the rest leaves out the rows (columns)
-    of lines that cross nearly the whole image from edge to edge, so that a line's faint ends are not taken for
-    ink it must reach beyond, and leaves out specks (dust, noise, the paper's edge).
-    """
+def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The components of ``runs`` that reach beyond the rest of the ink in ``mask`` at both ends along the rows
+    (in a digit-sized crop; photos use ``_beyond_the_rest_straightened``)."""
     if not runs.any():
         return runs
-    across = 1 - along
-    near = ndimage.maximum_filter1d(runs, size=5, axis=across)
+    near = ndimage.maximum_filter1d(runs, size=5, axis=0)
     labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
-    regions = ndimage.find_objects(labels)
-    if photo:
-        for region in regions:
-            if region[along].stop - region[along].start >= LINE_EDGE_SHARE * runs.shape[along]:
-                band = [slice(None), slice(None)]
-                band[across] = region[across]
-                near[tuple(band)] = True
-    rest = mask & ~near
-    if photo and rest.any():
-        rest_labels, _count = ndimage.label(rest, structure=EIGHT_CONNECTED)
-        areas = np.bincount(rest_labels.ravel())
-        areas[0] = 0
-        rest = areas[rest_labels] >= LINE_REST_MIN_SHARE * rest.size
-    positions = np.flatnonzero(rest.any(axis=across))
+    positions = np.flatnonzero((mask & ~near).any(axis=0))
     lines = np.zeros_like(runs)
-    margin = 0.05 * runs.shape[along]
-    for index, region in enumerate(regions, start=1):
-        start, stop = region[along].start, region[along].stop
-        if photo:
-            # A line that passes behind a digit may be found as two runs, one on each side: take them together.
-            same_line = [other for other in regions if _overlaps(other[across], region[across])]
-            start = min(other[along].start for other in same_line)
-            stop = max(other[along].stop for other in same_line)
-        beyond = positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin)
-        if beyond:
+    margin = 0.05 * runs.shape[1]
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        start, stop = region[1].start, region[1].stop
+        if positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin):
             lines[region] |= labels[region] == index
     return lines
 
@@ -534,12 +619,10 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         x, y, w, h = stroke.box
         return x == 0 or y == 0 or x + w == width or y + h == height
 
-    contact = _border_contact(labels, count) if photo else None
+    hugs = _hugging(labels, count) if photo else None
 
     def hugging(stroke: Stroke) -> bool:
-        longer, shorter = max(stroke.box[2:]), min(stroke.box[2:])
-        share = COMPACT_HUG_SHARE if longer <= COMPACT_ASPECT * shorter else BORDER_HUG_SHARE
-        return photo and contact[stroke.label] >= share * longer
+        return photo and bool(hugs[stroke.label])
 
     def is_frame(stroke: Stroke) -> bool:
         _x, _y, w, h = stroke.box
