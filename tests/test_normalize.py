@@ -470,3 +470,24 @@ def test_a_punched_hole_is_not_taken_for_the_digit():
     result = normalize.normalize_digit(scan)
     x, y, _w, h = result.box
     assert 195 <= x <= 205 and 105 <= y <= 112 and h >= 60
+
+
+def _small_digit_on_a_scan_with_a_white_lid() -> np.ndarray:
+    """A scan of an off-white sheet, a little turned, on the scanner's white lid (wedges along the border), with a
+    small dark '7': its ink is under 1% of the image, fewer pixels than the lid's."""
+    image = Image.new("L", (800, 600), 242)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 0), (800, 0), (800, 30)], fill=255)
+    draw.polygon([(0, 0), (30, 600), (0, 600)], fill=255)
+    draw.line([(380, 260), (430, 260), (400, 330)], fill=90, width=5)
+    scan = np.asarray(image, dtype=np.float32) / 255
+    return np.clip(scan + np.random.default_rng(2).normal(0, 0.005, scan.shape).astype(np.float32), 0, 1)
+
+
+def test_a_small_digit_on_a_scan_with_a_white_lid_is_read_as_dark_ink():
+    # The lid's white reaches further from the paper than the digit's few pixels, but nothing lighter than
+    # near-white paper is ink.
+    result = normalize.normalize_digit(_small_digit_on_a_scan_with_a_white_lid(), side=128)
+    assert result is not None and result.ink.inverted
+    x, y, _w, h = result.box
+    assert abs(x - 378) <= 8 and abs(y - 258) <= 8 and abs(h - 74) <= 10

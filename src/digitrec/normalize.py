@@ -34,6 +34,9 @@ SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo
 # Half an 8-bit grey level: the median deviation from the paper's tone below which the paper is one exact tone
 # (a drawing canvas, a rendered image), which no photo or scan shows.
 FLAT_PAPER_MAD = 0.5 / 255
+# Paper lighter than this carries dark ink: a small digit's ink can be under the 1% of pixels the dark tail is
+# taken at, and the white lid round a scanned sheet then reaches further than the ink.
+WHITE_PAPER = 0.85
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 NOISE_SIGMAS = 6.0
@@ -204,7 +207,9 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         return None
     low, median, high = stats.percentiles(_sample(work), (1, 50, 99))
     dark_tail, light_tail = median - low, high - median
-    if abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
+    if median > WHITE_PAPER:
+        inverted = True  # lighter than near-white paper is a scanner's lid or a highlight, never ink
+    elif abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
         inverted = bool(dark_tail > light_tail)  # the ink is the tail that reaches further from the paper
     else:
         inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
