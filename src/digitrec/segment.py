@@ -58,14 +58,14 @@ LINE_HEIGHT_SHARE = 2.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 MIN_DIGIT_PX = 8  # ... and so are groups shorter than this (working pixels): a line's remnant cut into slivers
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
+# Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
+# sideways than FRAGMENT_REACH, are the pieces of one digit broken across (a slanted 1 in two strokes).
 # A thin stroke may break into pieces that are specks beside the number's boldest digit (a 7's bar in dashes).
 # Such a speck within this share of a digit's height of it belongs to it, when it is no speck beside that digit's
 # own largest stroke (SPECK_FRACTION of its area) and at least PIECE_CONTRAST as dark: the grain of the paper is
 # fainter, and smaller.
 PIECE_GAP = 0.1
 PIECE_CONTRAST = 0.5
-# Digits of a number stand side by side: two neighbouring groups one wholly above the other, no further apart
-# sideways than FRAGMENT_REACH, are the pieces of one digit broken across (a slanted 1 in two strokes).
 TOUCHING_ASPECT = 1.1  # a group wider than this times its height holds touching digits
 DIGIT_ASPECT = 0.7  # the width of a typical digit over its height, to count touching digits
 WIDE_SHARE = 1.25  # a group wider than this times the number's typical digit height may hold touching digits
