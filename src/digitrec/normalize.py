@@ -450,28 +450,29 @@ def _beyond_the_rest_straightened(
     sheet shot at a tilt). Runs on the same rows count as one line: a line that passes behind a digit may be
     found as two runs, one on each side.
     """
-    near = np.zeros_like(mask)
+    passes = []  # each pass's runs labelled, once
     for runs, shifts in found:
-        band = ndimage.maximum_filter1d(runs, size=5, axis=0)
         labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
-        for rows, columns in ndimage.find_objects(labels):
-            if columns.stop - columns.start >= LINE_EDGE_SHARE * runs.shape[1]:
+        passes.append((labels, ndimage.find_objects(labels), shifts))
+    near = np.zeros_like(mask)
+    for labels, regions, shifts in passes:
+        band = ndimage.maximum_filter1d(labels > 0, size=5, axis=0)
+        for rows, columns in regions:
+            if columns.stop - columns.start >= LINE_EDGE_SHARE * labels.shape[1]:
                 band[rows] = True
         near |= _shear(band, -shifts)
     rest = mask & ~near
     if rest.any():
-        labels, count = ndimage.label(rest, structure=EIGHT_CONNECTED)
-        kept = np.bincount(labels.ravel(), minlength=count + 1) >= LINE_REST_MIN_SHARE * rest.size
+        rest_labels, count = ndimage.label(rest, structure=EIGHT_CONNECTED)
+        kept = np.bincount(rest_labels.ravel(), minlength=count + 1) >= LINE_REST_MIN_SHARE * rest.size
         if beyond_sheet:
-            kept &= ~_hugging(labels, count)
+            kept &= ~_hugging(rest_labels, ndimage.find_objects(rest_labels))
         kept[0] = False
-        rest = kept[labels]
+        rest = kept[rest_labels]
     positions = np.flatnonzero(rest.any(axis=0))
     margin = 0.05 * mask.shape[1]
-    for runs, shifts in found:
-        labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
-        regions = ndimage.find_objects(labels)
-        lines = np.zeros_like(runs)
+    for labels, regions, shifts in passes:
+        lines = np.zeros(labels.shape, dtype=bool)
         for index, region in enumerate(regions, start=1):
             same_line = [other for other in regions if _overlaps(other[0], region[0])]
             start = min(other[1].start for other in same_line)
@@ -482,15 +483,16 @@ def _beyond_the_rest_straightened(
             yield lines, shifts
 
 
-def _hugging(labels: np.ndarray, count: int) -> np.ndarray:
-    """For each label, whether its pixels hug the image's border, as what lies beyond a photographed sheet does:
-    ``BORDER_HUG_SHARE`` of its longer side lies on it (``COMPACT_HUG_SHARE`` for a compact mark)."""
-    extents = np.zeros((count + 1, 2))
-    for label, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+def _hugging(labels: np.ndarray, regions: list[tuple[slice, slice]]) -> np.ndarray:
+    """For each label (its ``regions`` from ``ndimage.find_objects``), whether its pixels hug the image's border,
+    as what lies beyond a photographed sheet does: ``BORDER_HUG_SHARE`` of its longer side lies on it
+    (``COMPACT_HUG_SHARE`` for a compact mark)."""
+    extents = np.zeros((len(regions) + 1, 2))
+    for label, (rows, columns) in enumerate(regions, start=1):
         extents[label] = rows.stop - rows.start, columns.stop - columns.start
     longer, shorter = extents.max(axis=1), extents.min(axis=1)
     share = np.where(longer <= COMPACT_ASPECT * shorter, COMPACT_HUG_SHARE, BORDER_HUG_SHARE)
-    hugging = _border_contact(labels, count) >= share * longer
+    hugging = _border_contact(labels, len(regions)) >= share * longer
     hugging[0] = False
     return hugging
 
@@ -503,8 +505,8 @@ def _beyond_the_sheet(mask: np.ndarray) -> np.ndarray:
     thick = mask
     for filter1d in (ndimage.minimum_filter1d, ndimage.maximum_filter1d):  # an opening by a square, side by side
         thick = filter1d(filter1d(thick, size=side, axis=0, mode="nearest"), size=side, axis=1, mode="nearest")
-    labels, count = ndimage.label(thick, structure=EIGHT_CONNECTED)
-    return _hugging(labels, count)[labels]
+    labels, _count = ndimage.label(thick, structure=EIGHT_CONNECTED)
+    return _hugging(labels, ndimage.find_objects(labels))[labels]
 
 
 def _margin_lines(rows: np.ndarray, shifts: np.ndarray) -> np.ndarray:
@@ -614,8 +616,9 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     if count == 0:
         return labels, []
     areas = np.bincount(labels.ravel(), minlength=count + 1)
+    regions = ndimage.find_objects(labels)
     strokes = []
-    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+    for index, region in enumerate(regions, start=1):
         rows, cols = region
         box = (cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
         strokes.append(Stroke(label=index, box=box, area=int(areas[index])))
@@ -624,7 +627,7 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         x, y, w, h = stroke.box
         return x == 0 or y == 0 or x + w == width or y + h == height
 
-    hugs = _hugging(labels, count) if photo else None
+    hugs = _hugging(labels, regions) if photo else None
 
     def hugging(stroke: Stroke) -> bool:
         return photo and bool(hugs[stroke.label])
@@ -665,7 +668,7 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
 def _apart(stroke: Stroke, strokes: list[Stroke]) -> bool:
     """Whether no other stroke lies within the stroke's own size of it."""
     size = max(stroke.box[2:])
-    return all(other is stroke or _gap(other.box, stroke.box) > size for other in strokes)
+    return all(other is stroke or box_gap(other.box, stroke.box) > size for other in strokes)
 
 
 def _is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
@@ -714,7 +717,7 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
         core = [stroke for stroke in chosen if not is_flat(stroke.box)] or chosen
         x, y, w, h = union_box([stroke.box for stroke in core])
         reach = 0.35 * max(w, h)
-        near = [s for s in rest if _gap(s.box, (x, y, w, h)) <= reach]
+        near = [s for s in rest if box_gap(s.box, (x, y, w, h)) <= reach]
         grew = bool(near)
         chosen += near
         rest = [s for s in rest if s not in near]
@@ -726,7 +729,7 @@ def is_flat(box: tuple[int, int, int, int]) -> bool:
     return box[2] > MAX_DIGIT_FLATNESS * box[3]
 
 
-def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """The larger of the horizontal and vertical gaps between two boxes (0 when they overlap)."""
     gap_x = max(0, a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]))
     gap_y = max(0, a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]))

@@ -22,6 +22,7 @@ from digitrec.normalize import (
     InkMap,
     Normalized,
     Stroke,
+    box_gap,
     crop_strokes,
     find_strokes,
     fit_mnist,
@@ -355,7 +356,7 @@ def _add_pieces(groups: list[list[Stroke]], specks: list[Stroke], contrast: Call
         grew = False
         for speck in list(pending):
             for index, box in enumerate(boxes):
-                near = max(_gap_x(box, speck.box), _gap_y(box, speck.box)) <= PIECE_GAP * box[3]
+                near = box_gap(box, speck.box) <= PIECE_GAP * box[3]
                 if (
                     near
                     and speck.area >= SPECK_FRACTION * largest[index].area
