@@ -491,3 +491,39 @@ def test_a_small_digit_on_a_scan_with_a_white_lid_is_read_as_dark_ink():
     assert result is not None and result.ink.inverted
     x, y, _w, h = result.box
     assert abs(x - 378) <= 8 and abs(y - 258) <= 8 and abs(h - 74) <= 10
+
+
+def _thumb_in_the_frame(digit: bool) -> np.ndarray:
+    """A phone photo of a sheet with a thumb coming in from the top edge (a soft, solid blob, darker at its rim than
+    in its middle, larger in ink than the pen strokes) and, with ``digit``, a '7' written below it."""
+    image = Image.new("L", (400, 300), 215)
+    if digit:
+        ImageDraw.Draw(image).line([(230, 140), (290, 140), (250, 250)], fill=50, width=5)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    rows, columns = np.mgrid[0:300, 0:400].astype(np.float32)
+    ellipse = ((columns - 130) / 55) ** 2 + (rows / 75) ** 2
+    cover = np.clip((1.15 - ellipse) / 0.3, 0, 1)
+    skin = 0.45 * (0.75 + 0.25 * np.clip(1 - ellipse, 0, 1))
+    photo = photo * (1 - cover) + skin * cover
+    photo *= np.linspace(0.9, 1.0, 400, dtype=np.float32)
+    return np.clip(photo + np.random.default_rng(4).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+
+
+def test_a_thumb_in_the_frame_is_no_digit():
+    # The lighting correction leaves the thumb's rim, a crescent open to the edge; what it encloses is no paper.
+    result = normalize.normalize_digit(_thumb_in_the_frame(digit=True), side=128)
+    x, y, _w, h = result.box
+    assert abs(x - 228) <= 8 and abs(y - 138) <= 8 and abs(h - 112) <= 10
+    assert normalize.normalize_digit(_thumb_in_the_frame(digit=False), side=128) is None
+
+
+def test_a_long_flat_remnant_beside_a_digit_does_not_hide_it():
+    # A piece of line too short to be found as a ruled line ends just right of a '7': chained to the digit it
+    # made the whole far wider than tall, and both were dropped as flat marks.
+    image = Image.new("L", (400, 300), 220)
+    draw = ImageDraw.Draw(image)
+    draw.line([(60, 110), (120, 110), (85, 190)], fill=40, width=6)
+    draw.line([(130, 190), (330, 190)], fill=40, width=3)
+    result = normalize.normalize_digit(np.asarray(image, dtype=np.float32) / 255)
+    x, y, w, h = result.box
+    assert abs(x - 58) <= 6 and abs(y - 108) <= 6 and w <= 70 and abs(h - 84) <= 8

@@ -64,6 +64,16 @@ FRAME_SIDE_COVER = 0.7
 BLOB_ASPECT = 1.4
 BLOB_SOLIDITY = 0.6
 BLOB_WIDTH = 0.4
+# A solid object coming into a photo from beyond its edge (a thumb, a finger) is no digit. The lighting correction
+# takes its middle for background and leaves its rim, a broad crescent open to the edge (its stroke at least
+# EDGE_BLOB_RIM of its longer side wide: 0.11-0.32 for thumbs, where the lines of a sheet's grid joined into one mark
+# are thin for its size): closed against the edge it is a solid blob (at least EDGE_BLOB_SOLIDITY of its box, its
+# stroke at least EDGE_BLOB_WIDTH of its longer side wide), and the middle it encloses there still holds faint ink
+# (EDGE_BLOB_INTERIOR on average: 0.04-0.18 for thumbs; a digit cut by the frame encloses paper, under 0.02).
+EDGE_BLOB_RIM = 0.1
+EDGE_BLOB_SOLIDITY = 0.7
+EDGE_BLOB_WIDTH = 0.3
+EDGE_BLOB_INTERIOR = 0.04
 MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (a piece of ruled line, a shadow's edge)
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
@@ -608,7 +618,11 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     """
     height, width = ink.mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
-    mask = ink.mask & ~_ruled_lines(ink.mask, ink.ink, flat_paper=ink.flat_paper)
+    mask = ink.mask
+    if one_digit and photo and not ink.flat_paper:
+        # A thumb in the frame: neither a digit nor ink a ruled line must reach beyond.
+        mask = mask & ~_edge_blobs(ink)
+    mask = mask & ~_ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper)
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if one_digit and photo:
         mask &= ~_box_frame(mask)
@@ -679,6 +693,43 @@ def _is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
     if max(w, h) > BLOB_ASPECT * min(w, h) or stroke.area < BLOB_SOLIDITY * w * h:
         return False
     return stroke_width(labels[y : y + h, x : x + w] == stroke.label) >= BLOB_WIDTH * max(w, h)
+
+
+def _edge_blobs(ink: InkMap) -> np.ndarray:
+    """The ink of solid objects coming into a photo from beyond its edge (a thumb, a finger): marks touching the
+    border that are the rim of a blob whose middle holds ink too (``_is_edge_blob``)."""
+    mask = ink.mask
+    if not (mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any()):
+        return np.zeros_like(mask)
+    labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
+    regions = ndimage.find_objects(labels)
+    blobs = np.zeros(count + 1, dtype=bool)
+    for label in np.flatnonzero(_border_contact(labels, count)[1:]) + 1:
+        rows, columns = regions[label - 1]
+        box = (columns.start, rows.start, columns.stop - columns.start, rows.stop - rows.start)
+        blobs[label] = _is_edge_blob(ink, labels, label, box)
+    return blobs[labels]
+
+
+def _is_edge_blob(ink: InkMap, labels: np.ndarray, label: int, box: tuple[int, int, int, int]) -> bool:
+    """Whether the mark ``label`` (its ``box``), touching the border, is the broad rim of a solid object coming in
+    from beyond it (a thumb): closed against the border it is a solid blob, and the middle it encloses there, where
+    there is no mark, holds faint ink (``EDGE_BLOB_*``)."""
+    x, y, w, h = box
+    height, width = labels.shape
+    mark = labels[y : y + h, x : x + w] == label
+    if stroke_width(mark) < EDGE_BLOB_RIM * max(w, h):
+        return False
+    closed = np.pad(mark, 1)
+    closed[0] |= y == 0
+    closed[-1] |= y + h == height
+    closed[:, 0] |= x == 0
+    closed[:, -1] |= x + w == width
+    filled = ndimage.binary_fill_holes(closed)[1:-1, 1:-1]
+    if np.count_nonzero(filled) < EDGE_BLOB_SOLIDITY * w * h or stroke_width(filled) < EDGE_BLOB_WIDTH * max(w, h):
+        return False
+    middle = filled & ~ink.mask[y : y + h, x : x + w]
+    return bool(middle.any()) and float(ink.ink[y : y + h, x : x + w][middle].mean()) >= EDGE_BLOB_INTERIOR
 
 
 def without_specks(strokes: list[Stroke]) -> tuple[list[Stroke], list[Stroke]]:
@@ -920,6 +971,10 @@ def normalize_digit(
     while strokes:
         chosen = digit_strokes(strokes)
         box = union_box([stroke.box for stroke in chosen])
+        upright = [stroke for stroke in chosen if not is_flat(stroke.box)]
+        if is_flat(box) and upright:
+            # Flat pieces (a ruled line's remnants) chained to a digit made the whole flat: the digit without them.
+            chosen, box = upright, union_box([stroke.box for stroke in upright])
         if not is_flat(box) and not all(is_flat(stroke.box) for stroke in chosen):
             break
         # A flat mark (a piece of ruled line, a shadow's edge) is no digit, even the largest, and neither are
