@@ -34,8 +34,12 @@ SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo
 # Half an 8-bit grey level: the median deviation from the paper's tone below which the paper is one exact tone
 # (a drawing canvas, a rendered image), which no photo or scan shows.
 FLAT_PAPER_MAD = 0.5 / 255
-# Paper lighter than this carries dark ink: a small digit's ink can be under the 1% of pixels the dark tail is
-# taken at, and the white lid round a scanned sheet then reaches further than the ink.
+# Polarity is judged by the tails of the tones, the darkest and lightest POLARITY_TAIL percent of the pixels: the ink
+# is the tail that reaches further from the paper. A small digit on a scan can be under 1% of the pixels, where the
+# white lid round a turned sheet is more; at 1% such digits on grey paper were read as light ink on dark paper.
+POLARITY_TAIL = 0.2
+# Paper lighter than this carries dark ink: a small digit's ink can be fewer pixels than even that tail, and the
+# white lid round a scanned sheet then reaches further than the ink.
 WHITE_PAPER = 0.85
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
@@ -215,7 +219,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     work, scale = to_working_size(np.asarray(gray, dtype=np.float32), side)
     if work.size == 0:
         return None
-    low, median, high = stats.percentiles(_sample(work), (1, 50, 99))
+    low, median, high = stats.percentiles(_sample(work), (POLARITY_TAIL, 50, 100 - POLARITY_TAIL))
     dark_tail, light_tail = median - low, high - median
     if median > WHITE_PAPER:
         inverted = True  # lighter than near-white paper is a scanner's lid or a highlight, never ink
