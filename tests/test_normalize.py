@@ -261,6 +261,20 @@ def test_a_square_zero_round_its_dot_is_no_box():
     assert 95 <= x <= 102 and 45 <= y <= 52 and w >= 95 and h >= 195
 
 
+@pytest.mark.parametrize("side", [128, normalize.WORK_SIDE])
+def test_a_nines_squarish_loop_drawn_boldly_is_no_box(side):
+    # A canvas drawing of a 9 whose loop has flat top and bottom and straight sides, its left side unevenly thick:
+    # drawn with a pen about a seventh of the room inside the loop, bolder than a form's box is printed, it stays.
+    image = Image.new("L", (256, 256), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([50, 68, 180, 172], outline=0, width=12)
+    draw.rectangle([62, 90, 72, 140], fill=0)
+    draw.line([(200, 100), (200, 240)], fill=0, width=12)
+    draw.line([(180, 165), (200, 150)], fill=0, width=12)
+    x, y, w, h = normalize.normalize_digit(np.asarray(image, dtype=np.float32) / 255, side=side).box
+    assert x <= 52 and y <= 70 and w >= 150 and h >= 170
+
+
 def _grey_with_a_faint_blotch() -> np.ndarray:
     """Grey paper of one exact tone (as a heavily compressed JPEG leaves it) with a blotch 0.02 darker."""
     paper = np.full((280, 280), 0.6, np.float32)

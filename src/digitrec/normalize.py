@@ -80,6 +80,9 @@ FRAME_INSIDE_SHARE = 0.3
 # (and two pixels: a line's thickness is measured in the ink over the threshold alone), where a digit's stroke
 # between them (a bold typed 1's stem) is thicker.
 FRAME_WALL_RATIO = 2.0
+# ... and that pen is fine beside the box: at most this share of the box's height inside its lines. A digit's loop
+# (a 9's, a 0's) is drawn with a stroke about a fifth of its size; a form's box, with one under a tenth.
+FRAME_MAX_PEN_SHARE = 0.15
 # A solid round mark (a punched hole in a scan) is no digit: a box at most BLOB_ASPECT times longer than wide, at
 # least BLOB_SOLIDITY filled (a small disc's pixels fill less of its box than pi/4), with a stroke at least
 # BLOB_WIDTH of its longer side wide (a disc's: half). A bold 0 keeps a loop; it goes only when other strokes remain.
@@ -626,17 +629,20 @@ def _box_frame(mask: np.ndarray, ruled: np.ndarray, strength: np.ndarray) -> np.
         edges = [slice(lines[index][0], lines[index][1] + 1) for index in (upper, lower)]
         if any(along_rows[rows, left:right].any(axis=0).mean() < FRAME_SIDE_COVER for rows in edges):
             continue
+        width = float(np.median([side[3] for side in sides]))  # the pen the form was printed with
+        inner_height = edges[1].start - edges[0].stop
+        if width > FRAME_MAX_PEN_SHARE * inner_height:
+            continue
         frame = np.zeros_like(mask)
         for wall, rows, columns, _width in sides:
             frame[rows, columns] |= wall
-        width = float(np.median([side[3] for side in sides]))  # the pen the form was printed with
         for rows, outside_first in zip(edges, (True, False)):
             # The line goes whole, also where it runs on beyond the box (a comb's line not taken for a ruled one).
             columns = _line_extent(along_rows[rows], left, right)
             edge = _outer_line(along_rows[rows, columns], width, outside_first)
             frame[rows, columns] |= along_rows[rows, columns] if edge is None else edge
         inside = (mask & ~frame)[edges[0].stop : edges[1].start, left:right].any(axis=1)
-        if np.count_nonzero(inside) >= FRAME_INSIDE_SHARE * (edges[1].start - edges[0].stop):
+        if np.count_nonzero(inside) >= FRAME_INSIDE_SHARE * inner_height:
             return frame & mask
     return none
 
