@@ -189,6 +189,92 @@ def test_a_typed_ones_straight_stem_inside_a_box_stays():
     assert 135 <= x <= 142 and 55 <= y <= 62 and w <= 28 and h >= 175
 
 
+def _form_photo(draw_form, draw_digit) -> np.ndarray:
+    """A photo (300x300, a little noise) of a form drawn by ``draw_form`` and a digit drawn by ``draw_digit``,
+    each called with an ImageDraw; either may be None."""
+    image = Image.new("L", (300, 300), 225)
+    draw = ImageDraw.Draw(image)
+    for drawing in (draw_form, draw_digit):
+        if drawing is not None:
+            drawing(draw)
+    photo = np.asarray(image, dtype=np.float32) / 255
+    return np.clip(photo + np.random.default_rng(2).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+
+
+def _comb(draw: ImageDraw.ImageDraw) -> None:
+    """A comb of cells: two lines from edge to edge, walls 110 px apart between them."""
+    for y in (50, 250):
+        draw.line([(0, y), (300, y)], fill=40, width=3)
+    for x in (95, 205):
+        draw.line([(x, 50), (x, 250)], fill=40, width=3)
+
+
+def _seven(draw: ImageDraw.ImageDraw) -> None:
+    draw.line([(120, 90), (185, 90), (140, 215)], fill=25, width=9)
+
+
+def test_the_walls_of_a_comb_of_cells_are_not_part_of_the_digit():
+    # The comb's lines are taken for ruled lines; its walls, ending on them, go too.
+    boxed, alone = (
+        normalize.normalize_digit(_form_photo(_comb, _seven)),
+        normalize.normalize_digit(_form_photo(None, _seven)),
+    )
+    assert boxed.box == alone.box
+    assert similarity(boxed.image, alone.image) > 0.99
+
+
+def test_a_box_under_perspective_is_not_part_of_the_digit():
+    def leaning_box(draw: ImageDraw.ImageDraw) -> None:
+        draw.polygon([(55, 40), (240, 52), (250, 262), (45, 255)], outline=40, width=2)
+
+    boxed, alone = (
+        normalize.normalize_digit(_form_photo(leaning_box, _seven)),
+        normalize.normalize_digit(_form_photo(None, _seven)),
+    )
+    assert boxed.box == alone.box
+    assert similarity(boxed.image, alone.image) > 0.99
+
+
+@pytest.mark.parametrize(
+    ("bottom", "width"),
+    [(235, 14), (250, 14), (235, 4)],
+    ids=["bold, short of the bottom line", "bold, line to line", "fine, short of the bottom line"],
+)
+def test_a_straight_stem_in_a_cell_stays(bottom, width):
+    # A 1 written upright and straight from the cell's top line is no wall: it ends short of the bottom line, or it
+    # is bolder than the form's lines.
+    def stem(draw: ImageDraw.ImageDraw) -> None:
+        draw.rectangle([150 - width // 2, 50, 150 + width // 2, bottom], fill=20)
+
+    x, y, w, h = normalize.normalize_digit(_form_photo(_comb, stem)).box
+    assert abs(x - (150 - width // 2)) <= 4 and 48 <= y <= 56 and w <= width + 10 and h >= 175
+
+
+def test_a_square_zero_round_its_dot_is_no_box():
+    # A typed 0 of a square font (straight sides as thick as its top and bottom) round its dot is read whole: a box
+    # is drawn to be written in, and what is inside is far shorter than the box.
+    def square_zero(draw: ImageDraw.ImageDraw) -> None:
+        draw.rectangle([100, 50, 200, 250], outline=20, width=12)
+        draw.ellipse([140, 140, 160, 160], fill=20)
+
+    x, y, w, h = normalize.normalize_digit(_form_photo(None, square_zero)).box
+    assert 95 <= x <= 102 and 45 <= y <= 52 and w >= 95 and h >= 195
+
+
+@pytest.mark.parametrize("side", [128, normalize.WORK_SIDE])
+def test_a_nines_squarish_loop_drawn_boldly_is_no_box(side):
+    # A canvas drawing of a 9 whose loop has flat top and bottom and straight sides, its left side unevenly thick:
+    # drawn with a pen about a seventh of the room inside the loop, bolder than a form's box is printed, it stays.
+    image = Image.new("L", (256, 256), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([50, 68, 180, 172], outline=0, width=12)
+    draw.rectangle([62, 90, 72, 140], fill=0)
+    draw.line([(200, 100), (200, 240)], fill=0, width=12)
+    draw.line([(180, 165), (200, 150)], fill=0, width=12)
+    x, y, w, h = normalize.normalize_digit(np.asarray(image, dtype=np.float32) / 255, side=side).box
+    assert x <= 52 and y <= 70 and w >= 150 and h >= 170
+
+
 def _grey_with_a_faint_blotch() -> np.ndarray:
     """Grey paper of one exact tone (as a heavily compressed JPEG leaves it) with a blotch 0.02 darker."""
     paper = np.full((280, 280), 0.6, np.float32)

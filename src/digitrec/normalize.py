@@ -58,10 +58,35 @@ COMPACT_HUG_SHARE = 0.6
 # What lies beyond the sheet is not cut by a ruled line where it is thicker than this share of the photo's side
 # (than any line): its pieces would pass for digits.
 SHEET_BEYOND_THICKNESS = 0.008
-# A printed box round a digit (a form's field) is four straight lines, each at least this share of the photo's
-# width or height, meeting as a rectangle with ink inside; each side must be drawn along this share of its length.
+# A printed box round a digit (a form's field, or a cell of a comb of them) is straight lines, each at least this
+# share of the photo's width or height: two along the rows, joined by two or more along the columns (its sides, a
+# comb's walls), with ink inside; the lines along the rows must be drawn along this share of the box's width.
 FRAME_MIN_SHARE = 0.25
 FRAME_SIDE_COVER = 0.7
+# A form's printed lines are looked for in bands this many pixels across: a line that a scan's rotation or a
+# photo's perspective tilts (up to about 0.06) steps between rows, and stays in a band of 5 for some 80 pixels ...
+FRAME_BAND = 5
+# ... with gaps up to this many pixels bridged: a thin line's anti-aliased steps fall under the ink threshold here
+# and there.
+FRAME_GAP = 4
+# ... in ink from this strength: a thin line that falls between two rows of pixels is split between them, each
+# under the ink threshold, for long stretches.
+FRAME_FAINT_INK = 0.15
+# A box's side or a cell's wall is straight: the middle of its ink in each row lies within this many pixels of a
+# straight line (the curved side of a 0 or an 8 that fills the box bends by more).
+FRAME_STRAIGHTNESS = 1.5
+# ... and a box's top or bottom, whose ends are not all drawn where the walls are, within this many.
+FRAME_EDGE_STRAIGHTNESS = 3.0
+# A box is drawn to be written in: its ink reaches along at least this share of its height. (A typed 0's straight
+# sides and flat top and bottom, with the dot inside, are no box round the dot.)
+FRAME_INSIDE_SHARE = 0.3
+# A box's side or a cell's wall is printed with the pen of the lines it joins: at most this many times as thick
+# (and two pixels: a line's thickness is measured in the ink over the threshold alone), where a digit's stroke
+# between them (a bold typed 1's stem) is thicker.
+FRAME_WALL_RATIO = 2.0
+# ... and that pen is fine beside the box: at most this share of the box's height inside its lines. A digit's loop
+# (a 9's, a 0's) is drawn with a stroke about a fifth of its size; a form's box, with one under a tenth.
+FRAME_MAX_PEN_SHARE = 0.15
 # A solid round mark (a punched hole in a scan) is no digit: a box at most BLOB_ASPECT times longer than wide, at
 # least BLOB_SOLIDITY filled (a small disc's pixels fill less of its box than pi/4), with a stroke at least
 # BLOB_WIDTH of its longer side wide (a disc's: half). A bold 0 keeps a loop; it goes only when other strokes remain.
@@ -568,42 +593,201 @@ def stroke_contrast(ink: InkMap, labels: np.ndarray, stroke: Stroke) -> float:
     return ink.contrast(stats.percentile(strengths, 90))
 
 
-def _box_frame(mask: np.ndarray) -> np.ndarray:
-    """The pixels of a printed box drawn round other ink (a form's field): the straight lines outermost along
-    the rows and the columns, each at least ``FRAME_MIN_SHARE`` of the image's width or height, meeting as a
-    rectangle whose every side is drawn along at least ``FRAME_SIDE_COVER`` of its length. Only the sides'
-    bands are returned: a straight stroke inside the box (a typed 1's stem) stays. No pixels when there is no
-    such box, or nothing inside it.
+def _box_frame(mask: np.ndarray, ruled: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """The pixels of a printed box drawn round other ink (a form's field), or of the cell a digit is written in
+    in a comb of cells (a row of boxes sharing their walls). ``ruled`` holds the ruled lines already taken out of
+    ``mask`` (a comb's rows run from edge to edge and are taken for ruled lines, its walls are not); ``strength``
+    is the ink's strength, where lines are looked for in fainter ink too.
+
+    A box is two straight lines along the rows (``ruled`` among them) and at least two straight lines along the
+    columns that join the one to the other (a closed box's sides, a comb's walls), each at least
+    ``FRAME_MIN_SHARE`` of the image's width or height (``_form_lines``), the sides printed with the lines' pen
+    (``FRAME_WALL_RATIO``) and straight, at least that far apart with ink between them along ``FRAME_INSIDE_SHARE``
+    of the box's height; the top and bottom must be drawn along at least ``FRAME_SIDE_COVER`` of the width between
+    the outermost sides. A digit's stroke inside (a typed 1's stem) ends short of a line, or is bolder than the
+    lines, and stays, and so do a digit's pixels beside a side it touches (only the line's own go). Returns the
+    box's pixels of ``mask``; none when there is no such box, or not enough inside it.
     """
     height, width = mask.shape
     none = np.zeros_like(mask)
     across, down = max(8, int(FRAME_MIN_SHARE * width)), max(8, int(FRAME_MIN_SHARE * height))
-    if not ((mask.sum(axis=1) >= across).any() and (mask.sum(axis=0) >= down).any()):
+    # A thin line that falls between two rows or columns of pixels is split between them, each under the ink
+    # threshold: the lines are looked for in fainter ink too.
+    faint = (strength > FRAME_FAINT_INK) | mask
+    if not (_may_span(faint | ruled, across, down, axis=0) and _may_span(faint & ~ruled, down, across, axis=1)):
         return none
-    along_rows = _line_bands(mask, across, edges="constant") & mask
-    along_columns = (_line_bands(mask.T, down, edges="constant") & mask.T).T
-    straight = along_rows | along_columns
-    lines_across, lines_down = np.flatnonzero(along_rows.any(axis=1)), np.flatnonzero(along_columns.any(axis=0))
-    if lines_across.size < 2 or lines_down.size < 2:
+    along_rows = _form_lines(faint | ruled, across) | ruled
+    lines = _line_blocks(along_rows)
+    if len(lines) < 2:
         return none
-    top, bottom, left, right = lines_across[0], lines_across[-1], lines_down[0], lines_down[-1]
-    if bottom - top < down or right - left < across:
-        return none
-    side = max(3, round(0.08 * min(bottom - top, right - left)))  # a side's band: the line and a little tilt
-    bands = (
-        (slice(top, top + side), slice(left, right + 1), 0),
-        (slice(bottom - side + 1, bottom + 1), slice(left, right + 1), 0),
-        (slice(top, bottom + 1), slice(left, left + side), 1),
-        (slice(top, bottom + 1), slice(right - side + 1, right + 1), 1),
-    )
-    frame = np.zeros_like(mask)
-    for rows, columns, along in bands:
-        if straight[rows, columns].any(axis=along).mean() < FRAME_SIDE_COVER:
-            return none
-        frame[rows, columns] = straight[rows, columns]
-    if not (mask[top + side : bottom - side + 1, left + side : right - side + 1]).any():
-        return none
-    return frame
+    along_columns = _form_lines((faint & ~ruled).T, down).T
+    labels, _count = ndimage.label(along_columns, structure=EIGHT_CONNECTED)
+    walls: dict[tuple[int, int], list[tuple[np.ndarray, slice, slice, float]]] = {}  # by the lines they join
+    for label, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+        joined = _joined_lines(lines, rows, down)
+        if joined is None:
+            continue
+        line = (labels[rows, columns] == label).T
+        width = _line_width(line)
+        thin = width <= FRAME_WALL_RATIO * max(lines[joined[0]][2], lines[joined[1]][2]) + 2
+        lean = MARGIN_MAX_SLOPE * (rows.stop - rows.start) + 1  # leaning as far as a margin line may
+        if not thin or columns.stop - columns.start > width + lean:
+            continue
+        wall = _on_straight_line(line, width)
+        if wall is not None:
+            walls.setdefault(joined, []).append((wall.T, rows, columns, width))
+    for (upper, lower), sides in walls.items():
+        left, right = min(side[2].start for side in sides), max(side[2].stop for side in sides)
+        if len(sides) < 2 or right - left <= across:
+            continue
+        edges = [slice(lines[index][0], lines[index][1] + 1) for index in (upper, lower)]
+        if any(along_rows[rows, left:right].any(axis=0).mean() < FRAME_SIDE_COVER for rows in edges):
+            continue
+        width = float(np.median([side[3] for side in sides]))  # the pen the form was printed with
+        inner_height = edges[1].start - edges[0].stop
+        if width > FRAME_MAX_PEN_SHARE * inner_height:
+            continue
+        frame = np.zeros_like(mask)
+        for wall, rows, columns, _width in sides:
+            frame[rows, columns] |= wall
+        for rows, outside_first in zip(edges, (True, False)):
+            # The line goes whole, also where it runs on beyond the box (a comb's line not taken for a ruled one).
+            columns = _line_extent(along_rows[rows], left, right)
+            edge = _outer_line(along_rows[rows, columns], width, outside_first)
+            frame[rows, columns] |= along_rows[rows, columns] if edge is None else edge
+        inside = (mask & ~frame)[edges[0].stop : edges[1].start, left:right].any(axis=1)
+        if np.count_nonzero(inside) >= FRAME_INSIDE_SHARE * inner_height:
+            return frame & mask
+    return none
+
+
+def _line_blocks(along_rows: np.ndarray) -> list[tuple[int, int, float]]:
+    """The lines in ``along_rows`` (pixels of straight lines along the rows), as blocks of rows that follow on from
+    one another (a tilted line steps across several): each block's first and last row and its lines' thickness
+    (their pixels in a column, the lower quartile: a digit's stroke that joins a line does not count)."""
+    rows = np.flatnonzero(along_rows.any(axis=1))
+    blocks = []
+    for start, stop in _spread_runs(rows.tolist(), 1, along_rows.shape[0]):
+        block = along_rows[start:stop]
+        counts = block.sum(axis=0)
+        drawn = np.sort(counts[counts > 0])
+        blocks.append((start, stop - 1, float(drawn[drawn.size // 4])))
+    return blocks
+
+
+def _joined_lines(lines: list[tuple[int, int, float]], rows: slice, length: int) -> tuple[int, int] | None:
+    """The two lines (their indices in ``lines``, from ``_line_blocks``) that a line along the columns spanning
+    ``rows`` joins, the one at its top end and the other at its bottom end, at least ``length`` apart; None when
+    it does not end on two such lines. It may cross a line by ``FRAME_BAND`` rows, not stop short of one."""
+    first, last = rows.start, rows.stop - 1
+    upper = [index for index, (top, bottom, _) in enumerate(lines) if top - FRAME_BAND <= first <= bottom + 1]
+    lower = [index for index, (top, bottom, _) in enumerate(lines) if top - 1 <= last <= bottom + FRAME_BAND]
+    if not upper or not lower or lines[lower[-1]][0] - lines[upper[0]][1] < length:
+        return None
+    return upper[0], lower[-1]
+
+
+def _on_straight_line(line: np.ndarray, thickness: float) -> np.ndarray | None:
+    """The pixels of a line drawn along the columns of ``line`` (a mask cut to it) that lie on it, ``thickness``
+    thick, or None when it is not straight: the middle of its pixels in each column lies within
+    ``FRAME_STRAIGHTNESS`` of the straight line fitted to them. The line is fitted to the columns where it is
+    no thicker than it is drawn, and its ends, where its pixels mix with those of the lines it joins, are left
+    out: a digit's stroke that touches it does not bend it, and keeps its pixels off the line.
+    """
+    rows, columns = np.nonzero(line)
+    length = line.shape[1]
+    counts = np.bincount(columns, minlength=length)
+    middles = np.bincount(columns, weights=rows, minlength=length) / np.maximum(counts, 1)
+    inner = np.zeros(length, dtype=bool)
+    inner[FRAME_BAND : length - FRAME_BAND] = True
+    fit = inner & (counts > 0) & (counts <= thickness + 1)
+    if np.count_nonzero(fit) < 2:
+        return None
+    positions = np.flatnonzero(fit)
+    slope, offset = np.polyfit(positions, middles[fit], 1)
+    if np.abs(middles[fit] - (slope * positions + offset)).max() > FRAME_STRAIGHTNESS:
+        return None
+    distance = np.abs(rows - (slope * columns + offset))
+    on_line = np.zeros_like(line)
+    near = distance <= thickness / 2 + 1
+    on_line[rows[near], columns[near]] = True
+    return on_line
+
+
+def _line_extent(block: np.ndarray, left: int, right: int) -> slice:
+    """The columns of the lines in ``block`` (pixels of straight lines along the rows) that run between columns
+    ``left`` and ``right``, as far as they run."""
+    labels, _count = ndimage.label(block, structure=EIGHT_CONNECTED)
+    between = np.unique(labels[:, left:right])
+    regions = [region for label, region in enumerate(ndimage.find_objects(labels), start=1) if label in between]
+    return slice(min(region[1].start for region in regions), max(region[1].stop for region in regions))
+
+
+def _line_width(line: np.ndarray) -> float:
+    """How thick a line drawn along the columns of ``line`` (a mask cut to it) is: the median of its pixels in a
+    column, where a stroke that touches it does not count."""
+    counts = line.sum(axis=0)
+    return float(np.median(counts[counts > 0]))
+
+
+def _outer_line(line: np.ndarray, thickness: float, outside_first: bool) -> np.ndarray | None:
+    """The pixels of a box's top or bottom drawn along the columns of ``line`` (a mask cut to it), ``thickness``
+    thick, with the box's outside at its first row (``outside_first``) or its last. They lie within ``thickness``
+    of its outer edge, fitted as a straight line to each column's outermost pixel (a digit's stroke that joins it
+    from inside keeps its own pixels); None when that edge is not straight (``FRAME_EDGE_STRAIGHTNESS``)."""
+    rows, columns = np.nonzero(line)
+    if not outside_first:
+        rows = line.shape[0] - 1 - rows
+    outermost = np.full(line.shape[1], line.shape[0])
+    np.minimum.at(outermost, columns, rows)
+    drawn = np.flatnonzero(outermost < line.shape[0])
+    if drawn.size < 2:
+        return None
+    slope, offset = np.polyfit(drawn, outermost[drawn], 1)
+    if np.abs(outermost[drawn] - (slope * drawn + offset)).max() > FRAME_EDGE_STRAIGHTNESS:
+        return None
+    near = rows - (slope * columns + offset) <= thickness + 1
+    if not outside_first:
+        rows = line.shape[0] - 1 - rows
+    edge = np.zeros_like(line)
+    edge[rows[near], columns[near]] = True
+    return edge
+
+
+def _may_span(mask: np.ndarray, length: int, apart: int, axis: int) -> bool:
+    """Whether ``mask`` may hold two lines across ``axis`` (0: along the rows) at least ``length`` long and ``apart``
+    pixels apart, as ``_form_lines`` finds them: bands ``FRAME_BAND`` wide that far apart hold at least half that
+    many pixels (a line's gaps bridged are shorter than what is drawn). A lone digit's strokes seldom do, and the
+    search for a box round it is skipped."""
+    band = mask.copy()  # grown by FRAME_BAND // 2 pixels each way across ``axis``, as a maximum filter would
+    for step in range(1, FRAME_BAND // 2 + 1):
+        if axis == 0:
+            band[step:] |= mask[:-step]
+            band[:-step] |= mask[step:]
+        else:
+            band[:, step:] |= mask[:, :-step]
+            band[:, :-step] |= mask[:, step:]
+    drawn = np.flatnonzero(np.count_nonzero(band, axis=1 - axis) * 2 >= length)
+    return drawn.size > 0 and drawn[-1] - drawn[0] >= apart
+
+
+def _form_lines(mask: np.ndarray, length: int) -> np.ndarray:
+    """The pixels of ``mask`` on straight lines along its rows at least ``length`` long, as a form's printed lines
+    are: looked for in bands ``FRAME_BAND`` rows high with gaps up to ``FRAME_GAP`` bridged, so that a line a
+    scan's rotation or a photo's perspective tilts, or whose thin anti-aliased steps fall under the ink threshold
+    here and there, is found whole. Lines lying along the image's top or bottom edge (a sheet's edge, the table
+    beyond it) are left out."""
+    length |= 1  # odd windows: a run found is exactly as long as it is drawn
+    thick = ndimage.maximum_filter1d(mask, size=FRAME_BAND, axis=0)
+    bridge = FRAME_GAP + 1
+    bridged = ndimage.minimum_filter1d(ndimage.maximum_filter1d(thick, size=bridge, axis=1), size=bridge, axis=1)
+    full = ndimage.uniform_filter1d(bridged.astype(np.float32), size=length, axis=1, mode="constant") > 0.999
+    lines = ndimage.maximum_filter1d(full, size=length, axis=1) & mask
+    labels, _count = ndimage.label(lines, structure=EIGHT_CONNECTED)
+    along_edge = np.zeros(labels.max() + 1, dtype=bool)
+    along_edge[labels[[0, -1]]] = True
+    along_edge[0] = False
+    return lines & ~along_edge[labels]
 
 
 def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
@@ -614,9 +798,9 @@ def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
 
 def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = False) -> tuple[np.ndarray, list[Stroke]]:
     """Label the ink's connected components and drop ruled lines, dark borders and specks (``without_specks``; with
-    ``keep_specks`` they stay), and with ``one_digit`` (one digit in a photo) a printed box round the digit and
-    solid round marks apart from it (not in a number: there, without such a mark, a line's remnant beside it
-    was read as a 1).
+    ``keep_specks`` they stay), and with ``one_digit`` (one digit in a photo) a printed box or a comb's cell round
+    the digit and solid round marks apart from it (not in a number: there, without such a mark, a line's remnant
+    beside it was read as a 1).
 
     Returns the label image and the kept strokes (largest first).
     """
@@ -626,10 +810,11 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     if one_digit and photo and not ink.flat_paper:
         # A thumb in the frame: neither a digit nor ink a ruled line must reach beyond.
         mask = mask & ~_edge_blobs(ink)
-    mask = mask & ~_ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper)
+    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper)
+    mask = mask & ~ruled
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if one_digit and photo:
-        mask &= ~_box_frame(mask)
+        mask &= ~_box_frame(mask, ruled, ink.ink)
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     if count == 0:
         return labels, []
