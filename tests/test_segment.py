@@ -260,3 +260,40 @@ def test_a_margin_line_leaning_in_perspective_is_no_digit():
     digits = segment.split_digits(ruled_sheet_with_a_leaning_margin(digit=True))
     assert [digit.box[0] // 10 for digit in digits] == [10]
     assert 85 <= digits[0].box[3] <= 100
+
+
+def sure_of_narrow_ones(images: np.ndarray) -> np.ndarray:
+    """A classifier sure of a piece much narrower than tall (one digit) and unsure of a broader one (two touching
+    digits read as one)."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 0] = 1.0 if cols.size < 0.6 * rows.size else 0.5
+    return probabilities
+
+
+def test_touching_digits_no_wider_than_one_are_split_when_the_classifier_is_unsure_of_the_whole():
+    image, draw = paper()
+    for x in (40, 130):
+        draw.ellipse([x, 50, x + 45, 160], outline=0, width=10)
+    draw.ellipse([250, 50, 295, 160], outline=0, width=10)  # two narrow 0s touching: no wider than tall, and
+    draw.ellipse([288, 50, 333, 160], outline=0, width=10)  # every column where they touch crosses two strokes
+    assert len(segment.split_digits(gray(image), classify=sure_of_narrow_ones)) == 4
+
+
+def ones_and_fours(images: np.ndarray) -> np.ndarray:
+    """A classifier sure that a narrow piece is a 1 and that anything broader is a 4."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 1 if cols.size < 0.5 * rows.size else 4] = 1.0
+    return probabilities
+
+
+def test_an_open_four_is_not_parted_into_two_ones():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(240, 55), (240, 145), (290, 145)], fill=0, width=10)  # a 4 open at the top: two upright strokes
+    draw.line([(290, 50), (290, 160)], fill=0, width=10)  # joined by a bar, all that crosses the columns between
+    draw.ellipse([360, 50, 440, 160], outline=0, width=10)
+    assert len(segment.split_digits(gray(image), classify=ones_and_fours)) == 3

@@ -78,7 +78,9 @@ SHAPE_WEIGHT = 8.0
 # may read as one digit with full confidence. Such a group is parted where they touch: a column crossed by no
 # more ink than TOUCH_INK stroke widths (one stroke, even a slanted one), leaving on each side a piece at least
 # TOUCH_HEIGHT of the number's digit height tall and MIN_PIECE_WIDTH of it wide (a 1 is about 0.15), when the
-# classifier is at least SURE_PIECE sure of both pieces. The sides of one digit cut in two are seldom all that.
+# classifier is at least SURE_PIECE sure of both pieces. The sides of one digit cut in two are seldom all that,
+# except a 4 drawn open at the top: two upright strokes joined by its bar, which parted at the bar read as two 1s
+# the classifier is sure of. Such a group is not parted into two 1s (two 1s that touch seldom meet by a bar).
 TOUCH_INK = 1.25
 TOUCH_HEIGHT = 0.8
 MIN_PIECE_WIDTH = 0.1
@@ -88,6 +90,11 @@ SURE_PIECE = 0.99
 # read as one 0), and its width costs too little to outweigh that. Such a group is cut in two when the classifier
 # is SURE_PIECE sure of both pieces and both are at least TOUCH_HEIGHT of the digit height tall, as a pair of
 # touching digits is; the halves of one wide digit seldom are (a flat 2's halves are short, a 5's bar is short).
+# A group the classifier reads as one digit with less confidence than UNSURE_WHOLE may hold two touching digits
+# (a 7 against a 9 read as a 7 at 0.57): it is cut in two the same way, at a thin column or at the column with the
+# least ink near its middle, when the classifier is SURE_PIECE sure of two tall pieces. The recognizer's own
+# threshold for an unsure digit is about 0.83; a little above it, a doubtful whole is still tried.
+UNSURE_WHOLE = 0.9
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -273,14 +280,17 @@ def _cut(
     return pieces
 
 
-def _surest_pair(pairs: list[list[Normalized]], classify: Classifier) -> list[Normalized] | None:
+def _surest_pair(pairs: list[list[Normalized]], classify: Classifier, two_ones: bool = True) -> list[Normalized] | None:
     """Of groups cut in two where digits may touch, the one whose less sure piece the classifier is surest of,
-    when it is at least ``SURE_PIECE`` sure of both; None when there is none."""
+    when it is at least ``SURE_PIECE`` sure of both; None when there is none. Without ``two_ones``, a cut whose
+    pieces both read as 1 counts as none (the sides of an open 4)."""
     pairs = [pair for pair in pairs if len(pair) == 2]
     if not pairs:
         return None
-    confidences = classify(np.stack([piece.image for pair in pairs for piece in pair])).max(axis=1)
-    surest = confidences.reshape(len(pairs), 2).min(axis=1)
+    probabilities = classify(np.stack([piece.image for pair in pairs for piece in pair]))
+    surest = probabilities.max(axis=1).reshape(len(pairs), 2).min(axis=1)
+    if not two_ones:
+        surest[(probabilities.argmax(axis=1) == 1).reshape(len(pairs), 2).all(axis=1)] = 0.0
     best = int(np.argmax(surest))
     return pairs[best] if surest[best] >= SURE_PIECE else None
 
@@ -294,9 +304,10 @@ def _pieces(
     broad digit. With ``classify``, every count from one to one more than the width suggests is tried, and the
     cut wins whose digits the classifier is surest of, all together (the sum of their log-confidences), less
     how badly their boxes fit the number's digit size; without, the width decides. A group wider than any one
-    digit that this leaves whole is still cut in two where the classifier is sure of two tall pieces. A group no
-    wider than one digit is parted only where two digits touch (``touch_columns``) and the classifier is sure of
-    both.
+    digit, or that the classifier is unsure of, that this leaves whole is still cut in two where the classifier
+    is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
+    (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
+    and the classifier is sure of both pieces.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -308,9 +319,14 @@ def _pieces(
         touches = touch_columns(keep, TOUCH_HEIGHT * typical_height, MIN_PIECE_WIDTH * typical_height)
     if w <= TOUCHING_ASPECT * h and w <= WIDE_SHARE * typical_height:
         whole = _cut(ink, crop, keep, box, [])
-        if classify is None or not touches:
+        if classify is None or not whole:
             return whole
-        return _surest_pair([_cut(ink, crop, keep, box, [cut]) for cut in touches], classify) or whole
+        if _unsure(whole[0], classify):
+            touches = sorted({*touches, *cut_columns(crop, 2)})
+        if not touches:
+            return whole
+        pairs = [_cut(ink, crop, keep, box, [cut]) for cut in touches]
+        return _surest_pair(pairs, classify, two_ones=False) or whole
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
@@ -325,9 +341,14 @@ def _pieces(
         scores.append(confidence - SHAPE_WEIGHT * sum(size.misfit(piece.box) for piece in option))
         start += len(option)
     best = options[int(np.argmax(scores))]
-    if len(best) == 1 and w > WIDE_SHARE * typical_height:
+    if len(best) == 1 and (w > WIDE_SHARE * typical_height or _unsure(best[0], classify)):
         return _surest_pair(_tall_options(options, size), classify) or best
     return best
+
+
+def _unsure(piece: Normalized, classify: Classifier) -> bool:
+    """Whether the classifier is less than ``UNSURE_WHOLE`` sure of a piece read as one digit."""
+    return float(classify(piece.image[np.newaxis]).max()) < UNSURE_WHOLE
 
 
 def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list[Normalized]]:
