@@ -297,3 +297,22 @@ def test_an_open_four_is_not_parted_into_two_ones():
     draw.line([(290, 50), (290, 160)], fill=0, width=10)  # joined by a bar, all that crosses the columns between
     draw.ellipse([360, 50, 440, 160], outline=0, width=10)
     assert len(segment.split_digits(gray(image), classify=ones_and_fours)) == 3
+
+
+def sure_of_twos(images: np.ndarray) -> np.ndarray:
+    """A classifier sure that every piece is a 2 (the halves of a long 2 look like 2s)."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    probabilities[:, 2] = 1.0
+    return probabilities
+
+
+def test_a_wide_digit_whose_halves_read_as_itself_stays_whole():
+    image, draw = paper(700)
+    for x in (60, 200):
+        draw.ellipse([x, 50, x + 80, 160], outline=0, width=10)
+    draw.arc([340, 50, 500, 130], start=180, end=360, fill=0, width=10)  # a 2 half as wide again as tall: its
+    draw.line([(500, 90), (345, 155)], fill=0, width=10)  # middle crosses the arc, the stroke down and the base
+    draw.line([(340, 155), (500, 155)], fill=0, width=10)
+    digits = segment.split_digits(gray(image), classify=sure_of_twos)
+    assert len(digits) == 3
+    assert digits[2].box[2] > 150

@@ -95,6 +95,12 @@ SURE_PIECE = 0.99
 # least ink near its middle, when the classifier is SURE_PIECE sure of two tall pieces. The recognizer's own
 # threshold for an unsure digit is about 0.83; a little above it, a doubtful whole is still tried.
 UNSURE_WHOLE = 0.9
+# The parts of one wide digit may each read as the digit itself (the halves of a long 2 read as 2 and 2), as the
+# halves of two touching 0s read as 0 and 0. Where two digits touch, a column crosses one stroke (where they meet);
+# through the middle of one wide digit it crosses two or more (a 2's arc and its base). A cut whose every piece
+# reads as the digit the classifier is SURE_PIECE sure the whole is, at a column crossing at least ECHO_STROKES
+# separate strokes, is undone.
+ECHO_STROKES = 2
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -307,7 +313,7 @@ def _pieces(
     digit, or that the classifier is unsure of, that this leaves whole is still cut in two where the classifier
     is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
-    and the classifier is sure of both pieces.
+    and the classifier is sure of both pieces. A cut into pieces that all echo the whole (``_echoes``) is undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -331,8 +337,9 @@ def _pieces(
     if classify is None:
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
     counts = range(1, min(guess + 1, MAX_DIGITS) + 1)
-    options = [_cut(ink, crop, keep, box, cut_columns(crop, count)) for count in counts]
-    options += [_cut(ink, crop, keep, box, [cut]) for cut in touches]
+    cut_sets = [cut_columns(crop, count) for count in counts] + [[cut] for cut in touches]
+    options = [_cut(ink, crop, keep, box, cuts) for cuts in cut_sets]
+    cut_sets = [cuts for cuts, option in zip(cut_sets, options) if option]
     options = [option for option in options if option]
     confidences = classify(np.stack([piece.image for option in options for piece in option])).max(axis=1)
     scores, start = [], 0
@@ -342,8 +349,31 @@ def _pieces(
         start += len(option)
     best = options[int(np.argmax(scores))]
     if len(best) == 1 and (w > WIDE_SHARE * typical_height or _unsure(best[0], classify)):
-        return _surest_pair(_tall_options(options, size), classify) or best
-    return best
+        best = _surest_pair(_tall_options(options, size), classify) or best
+    cuts = next(cuts for cuts, option in zip(cut_sets, options) if option is best)
+    whole = options[0]  # a count of one: no cut
+    return whole if _echoes(best, whole, _crossings(keep, cuts), classify) else best
+
+
+def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
+    """The fewest strokes that any of the columns ``cuts`` crosses: runs of ink down the column at least
+    ``HAIR_SHARE`` of the stroke width long (less is the tip of a stroke that grazes it)."""
+    pen = stroke_width(keep)
+    crossings = []
+    for cut in cuts:
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], keep[:, cut].astype(np.int8), [0]))))
+        crossings.append(int((edges[1::2] - edges[::2] >= HAIR_SHARE * pen).sum()))
+    return min(crossings, default=0)
+
+
+def _echoes(pieces: list[Normalized], whole: list[Normalized], crossed: int, classify: Classifier) -> bool:
+    """Whether pieces cut from a group across ``crossed`` strokes are parts of one wide digit: every cut crosses
+    at least ``ECHO_STROKES``, and every piece reads as the digit the classifier is sure the whole group is."""
+    if len(pieces) < 2 or len(whole) != 1 or crossed < ECHO_STROKES:
+        return False
+    probabilities = classify(np.stack([piece.image for piece in [*whole, *pieces]]))
+    digits = probabilities.argmax(axis=1)
+    return bool(probabilities[0].max() >= SURE_PIECE and (digits[1:] == digits[0]).all())
 
 
 def _unsure(piece: Normalized, classify: Classifier) -> bool:
