@@ -316,3 +316,23 @@ def test_a_wide_digit_whose_halves_read_as_itself_stays_whole():
     digits = segment.split_digits(gray(image), classify=sure_of_twos)
     assert len(digits) == 3
     assert digits[2].box[2] > 150
+
+
+def unsure_of_flat_ones(images: np.ndarray) -> np.ndarray:
+    """A classifier unsure of a piece wider than tall (a 4's bar come apart) and sure of any other."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 4] = 0.5 if cols.size > 1.05 * rows.size else 1.0
+    return probabilities
+
+
+def test_a_short_piece_that_overlaps_a_digit_is_joined_to_it_when_the_classifier_is_sure_of_both():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(240, 80), (240, 125), (295, 125)], fill=0, width=10)  # a 4 in two strokes: its short left arm
+    draw.line([(340, 50), (293, 160)], fill=0, width=10)  # with the bar, apart from the long stroke it overlaps
+    draw.ellipse([420, 50, 500, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=unsure_of_flat_ones)
+    assert len(digits) == 3
+    assert digits[1].box[0] <= 240 and digits[1].box[0] + digits[1].box[2] >= 340

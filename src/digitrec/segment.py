@@ -101,6 +101,11 @@ UNSURE_WHOLE = 0.9
 # reads as the digit the classifier is SURE_PIECE sure the whole is, at a column crossing at least ECHO_STROKES
 # separate strokes, is undone.
 ECHO_STROKES = 2
+# A digit drawn in strokes that do not touch may come apart into a short piece and a tall one that overlap
+# sideways too little to be grouped (a 4's left arm and bar beside its long stroke, read as 1 and 1 or 6 and 1).
+# A group shorter than TOUCH_HEIGHT of the digit height that the classifier is not SURE_PIECE sure of joins a
+# neighbour it touches or overlaps sideways when the classifier is SURE_PIECE sure of the two together and they
+# are no wider than WIDE_SHARE of the digit height (a short digit the classifier is sure of stays a digit).
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -420,6 +425,46 @@ def _add_pieces(groups: list[list[Stroke]], specks: list[Stroke], contrast: Call
                     break
 
 
+def _join_short_pieces(
+    ink: InkMap, labels: np.ndarray, groups: list[list[Stroke]], height: float, classify: Classifier
+) -> list[list[Stroke]]:
+    """The groups (left to right), each one shorter than ``TOUCH_HEIGHT`` of the digits' ``height`` (working
+    pixels) that the classifier is unsure of joined to a neighbour it touches or overlaps sideways, when the
+    classifier is ``SURE_PIECE`` sure of the two together and they are no wider than one digit."""
+    groups = list(groups)
+    index = 0
+    while index < len(groups) and len(groups) > 1:
+        box = union_box([stroke.box for stroke in groups[index]])
+        if box[3] >= TOUCH_HEIGHT * height or _sureness(ink, labels, groups[index], classify) >= SURE_PIECE:
+            index += 1
+            continue
+        best, sureness = None, SURE_PIECE
+        for other in (index - 1, index + 1):
+            if not 0 <= other < len(groups):
+                continue
+            other_box = union_box([stroke.box for stroke in groups[other]])
+            joined = union_box([box, other_box])
+            if _gap_x(box, other_box) > 0 or joined[2] > WIDE_SHARE * height:
+                continue
+            together = _sureness(ink, labels, groups[index] + groups[other], classify)
+            if together >= sureness:
+                best, sureness = other, together
+        if best is None:
+            index += 1
+            continue
+        groups[best] = groups[best] + groups[index]
+        del groups[index]
+        index = max(0, index - 1)
+    return groups
+
+
+def _sureness(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Classifier) -> float:
+    """How sure the classifier is of a group of strokes read whole as one digit."""
+    box = union_box([stroke.box for stroke in group])
+    crop, keep = crop_strokes(ink, labels, group, box)
+    return float(classify(np.stack([piece.image for piece in _cut(ink, crop, keep, box, [])])).max())
+
+
 def split_digits(
     gray: np.ndarray, side: int = NUMBER_WORK_SIDE, classify: Classifier | None = None
 ) -> list[Normalized]:
@@ -442,6 +487,8 @@ def split_digits(
         return []
     _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
     size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
+    if classify is not None:
+        groups = _join_short_pieces(ink, labels, groups, size.height / ink.scale, classify)
     digits: list[Normalized] = []
     for group in groups:
         digits.extend(_pieces(ink, labels, group, size, classify))
