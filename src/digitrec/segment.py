@@ -7,7 +7,10 @@ the cuts are expected, and the cut is chosen by the classifier's confidence and 
 number's digit height (digits in one number share a height; a piece that is half as tall is half a digit).
 A group no wider than one digit may still hold two that touch (a 1 against a 5): it is parted only at a
 column crossed by about one stroke, between two pieces as tall as the number's digits that the classifier is
-sure of.
+sure of, or, when the classifier is unsure of it whole, at its thinnest column near the middle. The classifier is
+asked again only about doubtful pieces: a cut whose pieces all read as the digit the whole reads as, made across
+two strokes, is one wide digit (a long 2 is not 22), and a short piece it is unsure of joins the digit it
+overlaps when it is sure of the two together (a 4 in two strokes).
 """
 
 from __future__ import annotations
