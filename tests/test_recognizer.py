@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from digitrec.errors import InvalidImage, ModelUnavailable
-from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer
-from tests.conftest import encode, mnist_on_paper
+from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer, RememberingClassifier
+from tests.conftest import drawn_digit, encode, mnist_on_paper
 
 
 def test_reads_mnist_digits_given_as_files(recognizer, mnist_test):
@@ -157,3 +157,31 @@ def test_a_tiny_digit_on_a_large_sheet_is_found_and_a_tiny_mark_by_the_edge_is_n
     sheet = Image.new("L", (3000, 2250), 225)
     sheet.paste(40, (10, 900, 25, 990))  # the end of a line at the sheet's edge
     assert recognizer.predict(encode(sheet, "JPEG", quality=85)).status == NO_DIGIT
+
+
+def test_each_piece_of_a_number_is_classified_once():
+    # split_digits reads pieces to choose its cuts; read_number reads the chosen ones again from memory.
+    counting = Recognizer()
+    model, classified = counting.model, []
+    counting.model = lambda images: (classified.append(len(images)), model(images))[1]
+    paper = Image.new("L", (600, 200), 245)
+    for index, digit in enumerate("710"):
+        paper.paste(drawn_digit(digit), (index * 200, 0))
+    reading = counting.read_number(encode(paper))
+    assert reading.number == "710"
+    assert sum(classified) == 3
+
+
+def test_a_remembering_classifier_reads_each_image_once():
+    calls = []
+
+    def classify(images: np.ndarray) -> np.ndarray:
+        calls.append(len(images))
+        return np.tile(np.arange(10, dtype=np.float32), (len(images), 1)) * images.sum(axis=(1, 2))[:, None]
+
+    remembering = RememberingClassifier(classify)
+    images = np.stack([np.full((28, 28), value, dtype=np.float32) for value in (0.1, 0.2)])
+    first = remembering(images)
+    again = remembering(images[::-1])
+    assert calls == [2]
+    np.testing.assert_array_equal(again, first[::-1])

@@ -260,3 +260,79 @@ def test_a_margin_line_leaning_in_perspective_is_no_digit():
     digits = segment.split_digits(ruled_sheet_with_a_leaning_margin(digit=True))
     assert [digit.box[0] // 10 for digit in digits] == [10]
     assert 85 <= digits[0].box[3] <= 100
+
+
+def sure_of_narrow_ones(images: np.ndarray) -> np.ndarray:
+    """A classifier sure of a piece much narrower than tall (one digit) and unsure of a broader one (two touching
+    digits read as one)."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 0] = 1.0 if cols.size < 0.6 * rows.size else 0.5
+    return probabilities
+
+
+def test_touching_digits_no_wider_than_one_are_split_when_the_classifier_is_unsure_of_the_whole():
+    image, draw = paper()
+    for x in (40, 130):
+        draw.ellipse([x, 50, x + 45, 160], outline=0, width=10)
+    draw.ellipse([250, 50, 295, 160], outline=0, width=10)  # two narrow 0s touching: no wider than tall, and
+    draw.ellipse([288, 50, 333, 160], outline=0, width=10)  # every column where they touch crosses two strokes
+    assert len(segment.split_digits(gray(image), classify=sure_of_narrow_ones)) == 4
+
+
+def ones_and_fours(images: np.ndarray) -> np.ndarray:
+    """A classifier sure that a narrow piece is a 1 and that anything broader is a 4."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 1 if cols.size < 0.5 * rows.size else 4] = 1.0
+    return probabilities
+
+
+def test_an_open_four_is_not_parted_into_two_ones():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(240, 55), (240, 145), (290, 145)], fill=0, width=10)  # a 4 open at the top: two upright strokes
+    draw.line([(290, 50), (290, 160)], fill=0, width=10)  # joined by a bar, all that crosses the columns between
+    draw.ellipse([360, 50, 440, 160], outline=0, width=10)
+    assert len(segment.split_digits(gray(image), classify=ones_and_fours)) == 3
+
+
+def sure_of_twos(images: np.ndarray) -> np.ndarray:
+    """A classifier sure that every piece is a 2 (the halves of a long 2 look like 2s)."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    probabilities[:, 2] = 1.0
+    return probabilities
+
+
+def test_a_wide_digit_whose_halves_read_as_itself_stays_whole():
+    image, draw = paper(700)
+    for x in (60, 200):
+        draw.ellipse([x, 50, x + 80, 160], outline=0, width=10)
+    draw.arc([340, 50, 500, 130], start=180, end=360, fill=0, width=10)  # a 2 half as wide again as tall: its
+    draw.line([(500, 90), (345, 155)], fill=0, width=10)  # middle crosses the arc, the stroke down and the base
+    draw.line([(340, 155), (500, 155)], fill=0, width=10)
+    digits = segment.split_digits(gray(image), classify=sure_of_twos)
+    assert len(digits) == 3
+    assert digits[2].box[2] > 150
+
+
+def unsure_of_flat_ones(images: np.ndarray) -> np.ndarray:
+    """A classifier unsure of a piece wider than tall (a 4's bar come apart) and sure of any other."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 4] = 0.5 if cols.size > 1.05 * rows.size else 1.0
+    return probabilities
+
+
+def test_a_short_piece_that_overlaps_a_digit_is_joined_to_it_when_the_classifier_is_sure_of_both():
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(240, 80), (240, 125), (295, 125)], fill=0, width=10)  # a 4 in two strokes: its short left arm
+    draw.line([(340, 50), (293, 160)], fill=0, width=10)  # with the bar, apart from the long stroke it overlaps
+    draw.ellipse([420, 50, 500, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=unsure_of_flat_ones)
+    assert len(digits) == 3
+    assert digits[1].box[0] <= 240 and digits[1].box[0] + digits[1].box[2] >= 340

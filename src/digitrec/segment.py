@@ -7,7 +7,10 @@ the cuts are expected, and the cut is chosen by the classifier's confidence and 
 number's digit height (digits in one number share a height; a piece that is half as tall is half a digit).
 A group no wider than one digit may still hold two that touch (a 1 against a 5): it is parted only at a
 column crossed by about one stroke, between two pieces as tall as the number's digits that the classifier is
-sure of.
+sure of, or, when the classifier is unsure of it whole, at its thinnest column near the middle. The classifier is
+asked again only about doubtful pieces: a cut whose pieces all read as the digit the whole reads as, made across
+two strokes, is one wide digit (a long 2 is not 22), and a short piece it is unsure of joins the digit it
+overlaps when it is sure of the two together (a 4 in two strokes).
 """
 
 from __future__ import annotations
@@ -78,7 +81,9 @@ SHAPE_WEIGHT = 8.0
 # may read as one digit with full confidence. Such a group is parted where they touch: a column crossed by no
 # more ink than TOUCH_INK stroke widths (one stroke, even a slanted one), leaving on each side a piece at least
 # TOUCH_HEIGHT of the number's digit height tall and MIN_PIECE_WIDTH of it wide (a 1 is about 0.15), when the
-# classifier is at least SURE_PIECE sure of both pieces. The sides of one digit cut in two are seldom all that.
+# classifier is at least SURE_PIECE sure of both pieces. The sides of one digit cut in two are seldom all that,
+# except a 4 drawn open at the top: two upright strokes joined by its bar, which parted at the bar read as two 1s
+# the classifier is sure of. Such a group is not parted into two 1s (two 1s that touch seldom meet by a bar).
 TOUCH_INK = 1.25
 TOUCH_HEIGHT = 0.8
 MIN_PIECE_WIDTH = 0.1
@@ -88,6 +93,22 @@ SURE_PIECE = 0.99
 # read as one 0), and its width costs too little to outweigh that. Such a group is cut in two when the classifier
 # is SURE_PIECE sure of both pieces and both are at least TOUCH_HEIGHT of the digit height tall, as a pair of
 # touching digits is; the halves of one wide digit seldom are (a flat 2's halves are short, a 5's bar is short).
+# A group the classifier reads as one digit with less confidence than UNSURE_WHOLE may hold two touching digits
+# (a 7 against a 9 read as a 7 at 0.57): it is cut in two the same way, at a thin column or at the column with the
+# least ink near its middle, when the classifier is SURE_PIECE sure of two tall pieces. The recognizer's own
+# threshold for an unsure digit is about 0.83; a little above it, a doubtful whole is still tried.
+UNSURE_WHOLE = 0.9
+# The parts of one wide digit may each read as the digit itself (the halves of a long 2 read as 2 and 2), as the
+# halves of two touching 0s read as 0 and 0. Where two digits touch, a column crosses one stroke (where they meet);
+# through the middle of one wide digit it crosses two or more (a 2's arc and its base). A cut whose every piece
+# reads as the digit the classifier is SURE_PIECE sure the whole is, at a column crossing at least ECHO_STROKES
+# separate strokes, is undone.
+ECHO_STROKES = 2
+# A digit drawn in strokes that do not touch may come apart into a short piece and a tall one that overlap
+# sideways too little to be grouped (a 4's left arm and bar beside its long stroke, read as 1 and 1 or 6 and 1).
+# A group shorter than TOUCH_HEIGHT of the digit height that the classifier is not SURE_PIECE sure of joins a
+# neighbour it touches or overlaps sideways when the classifier is SURE_PIECE sure of the two together and they
+# are no wider than WIDE_SHARE of the digit height (a short digit the classifier is sure of stays a digit).
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -273,14 +294,17 @@ def _cut(
     return pieces
 
 
-def _surest_pair(pairs: list[list[Normalized]], classify: Classifier) -> list[Normalized] | None:
+def _surest_pair(pairs: list[list[Normalized]], classify: Classifier, two_ones: bool = True) -> list[Normalized] | None:
     """Of groups cut in two where digits may touch, the one whose less sure piece the classifier is surest of,
-    when it is at least ``SURE_PIECE`` sure of both; None when there is none."""
+    when it is at least ``SURE_PIECE`` sure of both; None when there is none. Without ``two_ones``, a cut whose
+    pieces both read as 1 counts as none (the sides of an open 4)."""
     pairs = [pair for pair in pairs if len(pair) == 2]
     if not pairs:
         return None
-    confidences = classify(np.stack([piece.image for pair in pairs for piece in pair])).max(axis=1)
-    surest = confidences.reshape(len(pairs), 2).min(axis=1)
+    probabilities = classify(np.stack([piece.image for pair in pairs for piece in pair]))
+    surest = probabilities.max(axis=1).reshape(len(pairs), 2).min(axis=1)
+    if not two_ones:
+        surest[(probabilities.argmax(axis=1) == 1).reshape(len(pairs), 2).all(axis=1)] = 0.0
     best = int(np.argmax(surest))
     return pairs[best] if surest[best] >= SURE_PIECE else None
 
@@ -294,9 +318,10 @@ def _pieces(
     broad digit. With ``classify``, every count from one to one more than the width suggests is tried, and the
     cut wins whose digits the classifier is surest of, all together (the sum of their log-confidences), less
     how badly their boxes fit the number's digit size; without, the width decides. A group wider than any one
-    digit that this leaves whole is still cut in two where the classifier is sure of two tall pieces. A group no
-    wider than one digit is parted only where two digits touch (``touch_columns``) and the classifier is sure of
-    both.
+    digit, or that the classifier is unsure of, that this leaves whole is still cut in two where the classifier
+    is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
+    (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
+    and the classifier is sure of both pieces. A cut into pieces that all echo the whole (``_echoes``) is undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -308,15 +333,21 @@ def _pieces(
         touches = touch_columns(keep, TOUCH_HEIGHT * typical_height, MIN_PIECE_WIDTH * typical_height)
     if w <= TOUCHING_ASPECT * h and w <= WIDE_SHARE * typical_height:
         whole = _cut(ink, crop, keep, box, [])
-        if classify is None or not touches:
+        if classify is None or not whole:
             return whole
-        return _surest_pair([_cut(ink, crop, keep, box, [cut]) for cut in touches], classify) or whole
+        if _unsure(whole[0], classify):
+            touches = sorted({*touches, *cut_columns(crop, 2)})
+        if not touches:
+            return whole
+        pairs = [_cut(ink, crop, keep, box, [cut]) for cut in touches]
+        return _surest_pair(pairs, classify, two_ones=False) or whole
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
     counts = range(1, min(guess + 1, MAX_DIGITS) + 1)
-    options = [_cut(ink, crop, keep, box, cut_columns(crop, count)) for count in counts]
-    options += [_cut(ink, crop, keep, box, [cut]) for cut in touches]
+    cut_sets = [cut_columns(crop, count) for count in counts] + [[cut] for cut in touches]
+    options = [_cut(ink, crop, keep, box, cuts) for cuts in cut_sets]
+    cut_sets = [cuts for cuts, option in zip(cut_sets, options) if option]
     options = [option for option in options if option]
     confidences = classify(np.stack([piece.image for option in options for piece in option])).max(axis=1)
     scores, start = [], 0
@@ -325,9 +356,37 @@ def _pieces(
         scores.append(confidence - SHAPE_WEIGHT * sum(size.misfit(piece.box) for piece in option))
         start += len(option)
     best = options[int(np.argmax(scores))]
-    if len(best) == 1 and w > WIDE_SHARE * typical_height:
-        return _surest_pair(_tall_options(options, size), classify) or best
-    return best
+    if len(best) == 1 and (w > WIDE_SHARE * typical_height or _unsure(best[0], classify)):
+        best = _surest_pair(_tall_options(options, size), classify) or best
+    cuts = next(cuts for cuts, option in zip(cut_sets, options) if option is best)
+    whole = options[0]  # a count of one: no cut
+    return whole if _echoes(best, whole, _crossings(keep, cuts), classify) else best
+
+
+def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
+    """The fewest strokes that any of the columns ``cuts`` crosses: runs of ink down the column at least
+    ``HAIR_SHARE`` of the stroke width long (less is the tip of a stroke that grazes it)."""
+    pen = stroke_width(keep)
+    crossings = []
+    for cut in cuts:
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], keep[:, cut].astype(np.int8), [0]))))
+        crossings.append(int((edges[1::2] - edges[::2] >= HAIR_SHARE * pen).sum()))
+    return min(crossings, default=0)
+
+
+def _echoes(pieces: list[Normalized], whole: list[Normalized], crossed: int, classify: Classifier) -> bool:
+    """Whether pieces cut from a group across ``crossed`` strokes are parts of one wide digit: every cut crosses
+    at least ``ECHO_STROKES``, and every piece reads as the digit the classifier is sure the whole group is."""
+    if len(pieces) < 2 or len(whole) != 1 or crossed < ECHO_STROKES:
+        return False
+    probabilities = classify(np.stack([piece.image for piece in [*whole, *pieces]]))
+    digits = probabilities.argmax(axis=1)
+    return bool(probabilities[0].max() >= SURE_PIECE and (digits[1:] == digits[0]).all())
+
+
+def _unsure(piece: Normalized, classify: Classifier) -> bool:
+    """Whether the classifier is less than ``UNSURE_WHOLE`` sure of a piece read as one digit."""
+    return float(classify(piece.image[np.newaxis]).max()) < UNSURE_WHOLE
 
 
 def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list[Normalized]]:
@@ -369,6 +428,46 @@ def _add_pieces(groups: list[list[Stroke]], specks: list[Stroke], contrast: Call
                     break
 
 
+def _join_short_pieces(
+    ink: InkMap, labels: np.ndarray, groups: list[list[Stroke]], height: float, classify: Classifier
+) -> list[list[Stroke]]:
+    """The groups (left to right), each one shorter than ``TOUCH_HEIGHT`` of the digits' ``height`` (working
+    pixels) that the classifier is unsure of joined to a neighbour it touches or overlaps sideways, when the
+    classifier is ``SURE_PIECE`` sure of the two together and they are no wider than one digit."""
+    groups = list(groups)
+    index = 0
+    while index < len(groups) and len(groups) > 1:
+        box = union_box([stroke.box for stroke in groups[index]])
+        if box[3] >= TOUCH_HEIGHT * height or _sureness(ink, labels, groups[index], classify) >= SURE_PIECE:
+            index += 1
+            continue
+        best, sureness = None, SURE_PIECE
+        for other in (index - 1, index + 1):
+            if not 0 <= other < len(groups):
+                continue
+            other_box = union_box([stroke.box for stroke in groups[other]])
+            joined = union_box([box, other_box])
+            if _gap_x(box, other_box) > 0 or joined[2] > WIDE_SHARE * height:
+                continue
+            together = _sureness(ink, labels, groups[index] + groups[other], classify)
+            if together >= sureness:
+                best, sureness = other, together
+        if best is None:
+            index += 1
+            continue
+        groups[best] = groups[best] + groups[index]
+        del groups[index]
+        index = max(0, index - 1)
+    return groups
+
+
+def _sureness(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Classifier) -> float:
+    """How sure the classifier is of a group of strokes read whole as one digit."""
+    box = union_box([stroke.box for stroke in group])
+    crop, keep = crop_strokes(ink, labels, group, box)
+    return float(classify(np.stack([piece.image for piece in _cut(ink, crop, keep, box, [])])).max())
+
+
 def split_digits(
     gray: np.ndarray, side: int = NUMBER_WORK_SIDE, classify: Classifier | None = None
 ) -> list[Normalized]:
@@ -391,6 +490,8 @@ def split_digits(
         return []
     _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
     size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
+    if classify is not None:
+        groups = _join_short_pieces(ink, labels, groups, size.height / ink.scale, classify)
     digits: list[Normalized] = []
     for group in groups:
         digits.extend(_pieces(ink, labels, group, size, classify))
