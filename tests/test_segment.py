@@ -65,11 +65,18 @@ def test_blank_is_no_digits():
     assert segment.split_digits(gray(image)) == []
 
 
-def sure_of_anything(images: np.ndarray) -> np.ndarray:
-    """A classifier as sure of two touching digits read as one as of each digit alone."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    probabilities[:, 0] = 1.0
-    return probabilities
+def sure_of(digit: int) -> segment.Classifier:
+    """A classifier sure that every image is ``digit``."""
+
+    def classify(images: np.ndarray) -> np.ndarray:
+        probabilities = np.zeros((len(images), 10), dtype=np.float32)
+        probabilities[:, digit] = 1.0
+        return probabilities
+
+    return classify
+
+
+sure_of_anything = sure_of(0)  # as sure of two touching digits read as one as of each digit alone
 
 
 def test_touching_digits_are_split_even_when_the_classifier_is_sure_of_one():
@@ -299,11 +306,7 @@ def test_an_open_four_is_not_parted_into_two_ones():
     assert len(segment.split_digits(gray(image), classify=ones_and_fours)) == 3
 
 
-def sure_of_twos(images: np.ndarray) -> np.ndarray:
-    """A classifier sure that every piece is a 2 (the halves of a long 2 look like 2s)."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    probabilities[:, 2] = 1.0
-    return probabilities
+sure_of_twos = sure_of(2)  # every piece a 2: the halves of a long 2 look like 2s
 
 
 def test_a_wide_digit_whose_halves_read_as_itself_stays_whole():

@@ -346,9 +346,8 @@ def _pieces(
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
     counts = range(1, min(guess + 1, MAX_DIGITS) + 1)
     cut_sets = [cut_columns(crop, count) for count in counts] + [[cut] for cut in touches]
-    options = [_cut(ink, crop, keep, box, cuts) for cuts in cut_sets]
-    cut_sets = [cuts for cuts, option in zip(cut_sets, options) if option]
-    options = [option for option in options if option]
+    choices = [(cuts, option) for cuts in cut_sets if (option := _cut(ink, crop, keep, box, cuts))]
+    options = [option for _cuts, option in choices]
     confidences = classify(np.stack([piece.image for option in options for piece in option])).max(axis=1)
     scores, start = [], 0
     for option in options:
@@ -358,9 +357,9 @@ def _pieces(
     best = options[int(np.argmax(scores))]
     if len(best) == 1 and (w > WIDE_SHARE * typical_height or _unsure(best[0], classify)):
         best = _surest_pair(_tall_options(options, size), classify) or best
-    cuts = next(cuts for cuts, option in zip(cut_sets, options) if option is best)
+    cuts = next(cuts for cuts, option in choices if option is best)
     whole = options[0]  # a count of one: no cut
-    return whole if _echoes(best, whole, _crossings(keep, cuts), classify) else best
+    return whole if _echoes(best, whole, keep, cuts, classify) else best
 
 
 def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
@@ -374,10 +373,13 @@ def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
     return min(crossings, default=0)
 
 
-def _echoes(pieces: list[Normalized], whole: list[Normalized], crossed: int, classify: Classifier) -> bool:
-    """Whether pieces cut from a group across ``crossed`` strokes are parts of one wide digit: every cut crosses
-    at least ``ECHO_STROKES``, and every piece reads as the digit the classifier is sure the whole group is."""
-    if len(pieces) < 2 or len(whole) != 1 or crossed < ECHO_STROKES:
+def _echoes(
+    pieces: list[Normalized], whole: list[Normalized], keep: np.ndarray, cuts: list[int], classify: Classifier
+) -> bool:
+    """Whether pieces cut from a group (its strokes' mask ``keep``) at columns ``cuts`` are parts of one wide digit:
+    every cut crosses at least ``ECHO_STROKES`` strokes, and every piece reads as the digit the classifier is sure
+    the whole group is."""
+    if len(pieces) < 2 or len(whole) != 1 or _crossings(keep, cuts) < ECHO_STROKES:
         return False
     probabilities = classify(np.stack([piece.image for piece in [*whole, *pieces]]))
     digits = probabilities.argmax(axis=1)
