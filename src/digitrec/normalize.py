@@ -220,15 +220,19 @@ def _flat_paper(sample: np.ndarray, paper: float) -> bool:
 def _pair_peak(ink: np.ndarray) -> float:
     """The highest mean of 2x2 neighbouring pixels: ``ndimage.uniform_filter(ink, size=2).max()`` for ink in
     [0, 1] (the same windows, the first row and column paired with themselves), a single bright pixel of noise
-    counting for a quarter."""
-    rows = ink.astype(np.float64)
-    rows[1:] += ink[:-1]
-    rows[1:] *= 0.5
-    rows = rows.astype(np.float32).astype(np.float64)
-    both = rows.copy()
-    both[:, 1:] += rows[:, :-1]
-    both[:, 1:] *= 0.5
-    return float(both.max().astype(np.float32))
+    counting for a quarter.
+
+    Bit for bit the filter's result, in float32 throughout: halving is exact, so each of its two passes, a
+    float64 mean rounded to float32, is the float32 sum of the pair halved; and the largest of the rounded
+    means is the rounded largest, since rounding keeps order.
+    """
+    rows = np.empty_like(ink)
+    rows[0] = ink[0] + ink[0]
+    np.add(ink[1:], ink[:-1], out=rows[1:])
+    both = np.empty_like(ink)
+    both[:, 0] = rows[:, 0] + rows[:, 0]
+    np.add(rows[:, 1:], rows[:, :-1], out=both[:, 1:])
+    return float(np.float32(both.max()) * np.float32(0.25))
 
 
 def _sample(image: np.ndarray) -> np.ndarray:
@@ -274,7 +278,9 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     mask = ink > threshold
     strong = stats.percentile(ink[mask], 90) if mask.any() else peak
     floor = min(level + 3.0 * sigma, 0.5 * threshold)
-    ink = np.clip((ink - floor) / max(strong - floor, 1e-3), 0.0, 1.0).astype(np.float32)
+    ink -= np.float32(floor)
+    ink /= np.float32(max(strong - floor, 1e-3))
+    np.clip(ink, 0.0, 1.0, out=ink)
     return InkMap(
         ink=ink,
         mask=mask,
@@ -330,7 +336,7 @@ def _may_hold_lines(strength: np.ndarray, mask: np.ndarray, length: int, smooth:
     ``length`` in a row, or for half of that from an edge. A lone digit on a sheet has neither, and the search
     is skipped. Tilting a line moves ink between rows only, so the test holds for tilted lines too.
     """
-    active = (strength > LINE_EVIDENCE / 3 * 0.99).any(axis=0) | mask.any(axis=0)
+    active = (strength.max(axis=0) > LINE_EVIDENCE / 3 * 0.99) | mask.any(axis=0)
     size = active.size
     for start, stop in _spread_runs(np.flatnonzero(active).tolist(), smooth + 2, size):
         run = stop - start
@@ -526,12 +532,15 @@ def _hugging(labels: np.ndarray, regions: list[tuple[slice, slice]]) -> np.ndarr
     """For each label (its ``regions`` from ``ndimage.find_objects``), whether its pixels hug the image's border,
     as what lies beyond a photographed sheet does: ``BORDER_HUG_SHARE`` of its longer side lies on it
     (``COMPACT_HUG_SHARE`` for a compact mark)."""
+    contact = _border_contact(labels, len(regions))
+    if not contact[1:].any():
+        return np.zeros(len(regions) + 1, dtype=bool)  # nothing reaches the border (a lone digit)
     extents = np.zeros((len(regions) + 1, 2))
     for label, (rows, columns) in enumerate(regions, start=1):
         extents[label] = rows.stop - rows.start, columns.stop - columns.start
     longer, shorter = extents.max(axis=1), extents.min(axis=1)
     share = np.where(longer <= COMPACT_ASPECT * shorter, COMPACT_HUG_SHARE, BORDER_HUG_SHARE)
-    hugging = _border_contact(labels, len(regions)) >= share * longer
+    hugging = contact >= share * longer
     hugging[0] = False
     return hugging
 
@@ -767,7 +776,7 @@ def _may_span(mask: np.ndarray, length: int, apart: int, axis: int) -> bool:
         else:
             band[:, step:] |= mask[:, :-step]
             band[:, :-step] |= mask[:, step:]
-    drawn = np.flatnonzero(np.count_nonzero(band, axis=1 - axis) * 2 >= length)
+    drawn = np.flatnonzero(band.sum(axis=1 - axis) * 2 >= length)
     return drawn.size > 0 and drawn[-1] - drawn[0] >= apart
 
 
@@ -1132,9 +1141,12 @@ def crop_strokes(
     """
     x, y, w, h = box
     inside = labels[y : y + h, x : x + w]
-    wanted = np.zeros(max(int(inside.max()), *(stroke.label for stroke in chosen)) + 1, dtype=bool)
-    wanted[[stroke.label for stroke in chosen]] = True
-    keep = wanted[inside]
+    if len(chosen) == 1:
+        keep = inside == chosen[0].label
+    else:
+        wanted = np.zeros(max(int(inside.max()), *(stroke.label for stroke in chosen)) + 1, dtype=bool)
+        wanted[[stroke.label for stroke in chosen]] = True
+        keep = wanted[inside]
     near = _over_window(keep, 2, 2)
     crop = np.where(near, ink.ink[y : y + h, x : x + w], 0.0).astype(np.float32)
     return fill_outlines(crop, keep), keep
