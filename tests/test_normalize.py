@@ -431,6 +431,15 @@ def test_hand_written_grey_filters_equal_scipys(ink, size):
         assert normalize._pair_peak(ink) == float(ndimage.uniform_filter(ink, size=2).max())
 
 
+def test_the_noise_peak_equals_scipys_among_subnormal_numbers():
+    # Halving is inexact there: the peak's float32 sums must not round otherwise than the filter's means.
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        ink = (rng.integers(0, 4, rng.integers(3, 8, 2)) * np.float32(1.4e-45)).astype(np.float32)
+        ink[0, 0] = rng.choice([0.0, np.float32(2.0**-110), np.float32(0.3)])
+        assert normalize._pair_peak(ink) == float(ndimage.uniform_filter(ink, size=2).max())
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     hnp.arrays(np.float32, st.tuples(st.integers(65, 200), st.integers(65, 200)), elements=st.floats(0, 1, width=32))

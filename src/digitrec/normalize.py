@@ -217,6 +217,10 @@ def _flat_paper(sample: np.ndarray, paper: float) -> bool:
     return stats.median(np.abs(sample - np.float32(paper))) < FLAT_PAPER_MAD
 
 
+# Sums of four pixels at least this large hold no subnormal pair mean that could round otherwise.
+_NORMAL_SUMS = np.float32(2.0**-90)
+
+
 def _pair_peak(ink: np.ndarray) -> float:
     """The highest mean of 2x2 neighbouring pixels: ``ndimage.uniform_filter(ink, size=2).max()`` for ink in
     [0, 1] (the same windows, the first row and column paired with themselves), a single bright pixel of noise
@@ -224,7 +228,8 @@ def _pair_peak(ink: np.ndarray) -> float:
 
     Bit for bit the filter's result, in float32 throughout: halving is exact, so each of its two passes, a
     float64 mean rounded to float32, is the float32 sum of the pair halved; and the largest of the rounded
-    means is the rounded largest, since rounding keeps order.
+    means is the rounded largest, since rounding keeps order. Halving is not exact among subnormal numbers:
+    an image whose every pair is that faint (no ink by far) is left to the filter itself.
     """
     rows = np.empty_like(ink)
     rows[0] = ink[0] + ink[0]
@@ -232,7 +237,10 @@ def _pair_peak(ink: np.ndarray) -> float:
     both = np.empty_like(ink)
     both[:, 0] = rows[:, 0] + rows[:, 0]
     np.add(rows[:, 1:], rows[:, :-1], out=both[:, 1:])
-    return float(np.float32(both.max()) * np.float32(0.25))
+    largest = both.max()
+    if largest < _NORMAL_SUMS:
+        return float(ndimage.uniform_filter(ink, size=2).max())
+    return float(largest * np.float32(0.25))
 
 
 def _sample(image: np.ndarray) -> np.ndarray:
