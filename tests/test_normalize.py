@@ -109,6 +109,35 @@ def test_a_canvas_drawing_with_a_broad_brush_keeps_its_strokes_solid():
     assert result.ink.ink[canvas < 0.01].min() > 0.9
 
 
+def test_a_broad_brush_loop_as_wide_as_the_canvas_is_no_ruled_line():
+    # A '6' drawn with a brush a fifth of the canvas wide, its loop nearly as wide as the canvas: each row of the
+    # loop is a run as long as a ruled line, and the loop was removed as lines, leaving the stem to be read.
+    image = Image.new("L", (200, 330), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(110, 20), (60, 170)], fill=0, width=40)
+    draw.ellipse([6, 150, 194, 320], outline=0, width=80)
+    canvas = np.asarray(image, dtype=np.float32) / 255
+    ink = normalize.ink_map(canvas)
+    assert ink.flat_paper and not normalize._ruled_lines(ink.mask, ink.ink, flat_paper=True).any()
+    result = normalize.normalize_digit(canvas)
+    assert result is not None
+    _x, y, w, h = result.box
+    assert y <= 20 and y + h >= 315 and w >= 180
+
+
+def test_strokes_that_cover_more_of_a_canvas_than_the_paper_are_still_the_ink():
+    # A '0' drawn with a brush so broad that its ring covers most of the canvas: the median tone is the ink's, which
+    # read the white paper as the ink (or, once polarity was right, left no ink above the "paper's" level).
+    image = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(image).ellipse([10, 10, 190, 190], outline=0, width=70)
+    canvas = np.asarray(image, dtype=np.float32) / 255
+    assert (canvas == 0).mean() > 0.5
+    result = normalize.normalize_digit(canvas)
+    assert result is not None and result.ink.inverted
+    assert result.ink.mask[100, 100] == 0 and result.ink.mask[100, 40] == 1  # the hole is paper, the ring ink
+    assert min(result.box[2:]) >= 175
+
+
 def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
     # A photo of a sheet taken at an angle: the dark table shows in a wedge along the left edge, larger than the
     # small '7' written on the sheet, but neither solid enough nor long enough to count as a frame before.

@@ -34,6 +34,11 @@ SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo
 # Half an 8-bit grey level: the median deviation from the paper's tone below which the paper is one exact tone
 # (a drawing canvas, a rendered image), which no photo or scan shows.
 FLAT_PAPER_MAD = 0.5 / 255
+# A drawing whose strokes cover about as much of the canvas as the paper does (a broad brush filling it) has no
+# median paper tone: where it is two exact tones, each at least CANVAS_TONE_SHARE of it and together
+# CANVAS_TWO_TONES, the paper is the tone more of its border shows. A photo or a scan is never two exact tones.
+CANVAS_TONE_SHARE = 0.2
+CANVAS_TWO_TONES = 0.6
 # Polarity is judged by the tails of the tones, the darkest and lightest POLARITY_TAIL percent of the pixels: the ink
 # is the tail that reaches further from the paper. A small digit on a scan can be under 1% of the pixels, where the
 # white lid round a turned sheet is more; at 1% such digits on grey paper were read as light ink on dark paper.
@@ -110,6 +115,11 @@ MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo 
 LINE_EDGE_SHARE = 0.8  # in photos, a line this share of the width long is taken to run edge to edge
 LINE_REST_MIN_SHARE = 0.002  # in photos, ink a line must reach beyond is at least this share of the image
 LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is above this
+# A ruled line is thin: the runs of a photo's rows that it makes are on average at most this share of the photo's
+# height (and LINE_MIN_THICK_ROWS) across. Runs across more rows are a digit's broad stroke (a brush on a drawing
+# canvas, a marker), as long as a line is where it fills the image.
+LINE_MAX_THICKNESS = 0.04
+LINE_MIN_THICK_ROWS = 4
 LINE_CLEARANCE = 0.02  # ... and stronger than the rows this share of the height above and below it
 LINE_MAX_SLOPE = 0.07  # ruled lines in photos are looked for up to about 4 degrees from horizontal
 LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
@@ -221,6 +231,19 @@ def _flat_paper(sample: np.ndarray, paper: float) -> bool:
 _NORMAL_SUMS = np.float32(2.0**-90)
 
 
+def _two_tone_paper(work: np.ndarray, sample: np.ndarray, darkest: float, lightest: float) -> float | None:
+    """The paper's tone of a drawing whose strokes cover about as much of it as the paper does (a digit drawn with
+    a broad brush that fills the canvas): the image (``sample`` of ``work``) is two exact tones, its ``darkest``
+    and ``lightest``, each at least ``CANVAS_TONE_SHARE`` of it and together ``CANVAS_TWO_TONES``, and the paper
+    is the one more of the border shows. None for any other image, whose paper is its median tone."""
+    size = sample.size
+    dark, light = np.count_nonzero(sample == darkest), np.count_nonzero(sample == lightest)
+    if darkest == lightest or min(dark, light) < CANVAS_TONE_SHARE * size or dark + light < CANVAS_TWO_TONES * size:
+        return None
+    border = np.concatenate([work[0], work[-1], work[:, 0], work[:, -1]])
+    return lightest if np.count_nonzero(border == lightest) >= np.count_nonzero(border == darkest) else darkest
+
+
 def _pair_peak(ink: np.ndarray) -> float:
     """The highest mean of 2x2 neighbouring pixels: ``ndimage.uniform_filter(ink, size=2).max()`` for ink in
     [0, 1] (the same windows, the first row and column paired with themselves), a single bright pixel of noise
@@ -256,9 +279,16 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     work, scale = to_working_size(np.asarray(gray, dtype=np.float32), side)
     if work.size == 0:
         return None
-    low, median, high = stats.percentiles(_sample(work), (POLARITY_TAIL, 50, 100 - POLARITY_TAIL))
+    sample = _sample(work)
+    darkest, low, median, high, lightest = stats.percentiles(sample, (0, POLARITY_TAIL, 50, 100 - POLARITY_TAIL, 100))
     dark_tail, light_tail = median - low, high - median
-    if median > WHITE_PAPER:
+    canvas = None
+    if max(work.shape) > SMALL_IMAGE_SIDE and low == darkest and high == lightest:
+        canvas = _two_tone_paper(work, sample, darkest, lightest)
+    if canvas is not None:
+        inverted = canvas == lightest  # light paper under dark strokes
+        median = canvas  # the paper's tone, which the strokes' may outnumber
+    elif median > WHITE_PAPER:
         inverted = True  # lighter than near-white paper is a scanner's lid or a highlight, never ink
     elif abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
         inverted = bool(dark_tail > light_tail)  # the ink is the tail that reaches further from the paper
@@ -269,14 +299,18 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     flat_paper = False
     if max(ink.shape) > SMALL_IMAGE_SIDE:
         # Paper of one exact tone is its own background.
-        flat_paper = _flat_paper(_sample(ink), paper)
+        flat_paper = canvas is not None or _flat_paper(_sample(ink), paper)
         background = np.float32(paper) if flat_paper else _background(ink)
         ink = (ink - background) / np.maximum(1.0 - background, 0.25)
 
-    # Noise is measured before clipping, where it is still symmetric around the paper's level.
+    # Noise is measured before clipping, where it is still symmetric around the paper's level. (A canvas of two
+    # exact tones has none, and its strokes may be most of it.)
     sample = _sample(ink)
-    level = stats.median(sample)
-    sigma = 1.4826 * stats.median(np.abs(sample - level))
+    if canvas is None:
+        level = stats.median(sample)
+        sigma = 1.4826 * stats.median(np.abs(sample - level))
+    else:
+        level, sigma = 0.0, 0.0
     np.clip(ink, 0.0, 1.0, out=ink)
     level = max(level, 0.0)
     peak = _pair_peak(ink) if min(ink.shape) > 2 else float(ink.max())
@@ -429,9 +463,10 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
         # and a line on it to be drawn whole: a stroke drawn off the canvas's edge is not half of one. (A clean
         # scan's paper can be one exact tone too, and its faint ruled lines are then left in.)
         def ruled_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
+            crisp = _thin_runs(_line_bands(straight, length, edges="constant" if flat_paper else "reflect"), height)
             if flat_paper:
-                return _line_bands(straight, length, edges="constant")
-            return _line_bands(straight, length) | _faint_line_bands(straight_strength, length, smooth)
+                return crisp
+            return crisp | _faint_line_bands(straight_strength, length, smooth)
 
         lines = np.zeros_like(mask)
         found = _straightened_runs(mask, strength, ruled_runs)
@@ -460,6 +495,19 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
     if photo and not flat_paper and lines.any():
         lines &= ~_beyond_the_sheet(mask)
     return lines & mask
+
+
+def _thin_runs(runs: np.ndarray, height: int) -> np.ndarray:
+    """The runs of a photo's rows (``_line_bands``) that are a line's: on average no thicker than
+    ``LINE_MAX_THICKNESS`` of its ``height`` (and the band's two rows), where a digit drawn with a broad brush or
+    marker fills many rows with runs as long as a line's. (A digit's stroke along a line thickens it only there.)"""
+    labels, count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+    most = max(LINE_MIN_THICK_ROWS, round(LINE_MAX_THICKNESS * height)) + 2
+    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    thin = np.zeros(count + 1, dtype=bool)
+    for label, (_rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+        thin[label] = areas[label] <= most * (columns.stop - columns.start)
+    return thin[labels]
 
 
 def _straightened_runs(
