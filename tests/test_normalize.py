@@ -138,6 +138,17 @@ def test_strokes_that_cover_more_of_a_canvas_than_the_paper_are_still_the_ink():
     assert min(result.box[2:]) >= 175
 
 
+def test_a_broad_brush_digit_is_thinned_so_that_its_loop_stays_open():
+    # A '0' drawn with a brush nearly half its width: fitted into 20x20 as it is, its strokes three times as wide as
+    # MNIST's close the loop, and the model read such digits as blobs (a 5 as an 8, a 4 as a 9).
+    image = Image.new("L", (120, 160), 0)
+    ImageDraw.Draw(image).ellipse([5, 5, 115, 155], outline=255, width=52)
+    crop = np.asarray(image, dtype=np.float32) / 255
+    assert normalize.stroke_width(crop > 0.5) * normalize.FIT_SIDE / 160 > 3 * normalize.MNIST_STROKE_PX
+    fitted = normalize.fit_mnist(crop)
+    assert fitted[13:16, 13:16].max() < 0.25 and fitted.max() == 1.0
+
+
 def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
     # A photo of a sheet taken at an angle: the dark table shows in a wedge along the left edge, larger than the
     # small '7' written on the sheet, but neither solid enough nor long enough to count as a frame before.

@@ -29,6 +29,10 @@ FIT_SIDE = 20
 MNIST_CENTRE = (14.0, 14.0)
 # Typical MNIST stroke width in pixels once a digit is fitted into 20x20.
 MNIST_STROKE_PX = 2.2
+# Strokes wider than this many times MNIST's (a broad brush on a canvas, a marker) are thinned to BROAD_STROKE_TO
+# times it before fitting.
+BROAD_STROKE = 2.0
+BROAD_STROKE_TO = 2.0
 WORK_SIDE = 192
 SMALL_IMAGE_SIDE = 64  # at or below this, an image is a digit crop, not a photo: no lighting correction
 # Half an 8-bit grey level: the median deviation from the paper's tone below which the paper is one exact tone
@@ -1070,6 +1074,12 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
         grow = int(round((MNIST_STROKE_PX - width_px) / scale))
         if grow >= 2:
             ink = _over_window(ink, (grow - 1) // 2, grow // 2)  # ndimage.grey_dilation(ink, size=grow)
+    elif width_px > BROAD_STROKE * MNIST_STROKE_PX and scale < 1.0:
+        # A broad brush fills a digit's loops and bends (a 5 read as an 8, a 4 as a 9): thin its strokes first,
+        # as a narrower brush would have drawn them.
+        shrink = int(round((width_px - BROAD_STROKE_TO * MNIST_STROKE_PX) / scale))
+        if shrink >= 2:
+            ink = _over_window(ink, (shrink - 1) // 2, shrink // 2, np.minimum)  # ndimage.grey_erosion
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     fitted = resample.resize(ink, size, Image.Resampling.LANCZOS)
     fitted = np.clip(fitted, 0.0, 1.0)
