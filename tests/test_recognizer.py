@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digitrec.errors import InvalidImage, ModelUnavailable
 from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer, RememberingClassifier
@@ -83,6 +83,34 @@ def test_reads_a_number_left_to_right(recognizer, mnist_test):
 def test_a_blank_number_is_no_digit(recognizer):
     reading = recognizer.read_number(encode(Image.new("RGB", (600, 200), "white")))
     assert reading.status == NO_DIGIT and reading.number == "" and reading.digits == []
+
+
+def _squared_paper_photo(seed: int) -> bytes:
+    """A JPEG photo of empty squared paper at a slant: its lines converge and close up towards the top, the light
+    falls off to one side, with sensor noise."""
+    rng = np.random.default_rng(seed)
+    width, height = 800, 600
+    image = Image.new("L", (width, height), 215)
+    draw = ImageDraw.Draw(image)
+    for column in range(-4, 25):
+        bottom = column * 40
+        draw.line([(bottom, height), (width / 2 + (bottom - width / 2) * 0.8, 0)], fill=150, width=2)
+    row, step = float(height), 40.0
+    while row > 0:
+        draw.line([(0, row), (width, row - 12)], fill=150, width=2)
+        row, step = row - step, step * 0.96
+    photo = np.asarray(image, dtype=np.float32) * np.linspace(0.85, 1.05, width) + rng.normal(0, 4, (height, width))
+    return encode(Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)), "JPEG", quality=70)
+
+
+def test_a_photo_of_empty_squared_paper_is_no_number(recognizer):
+    # The closer look that numbers need read the remnants of the grid's lines as digits ("111181181181", "1577"),
+    # where a single digit's first look found none.
+    for seed in (0, 1):
+        photo = _squared_paper_photo(seed)
+        assert recognizer.predict(photo).status == NO_DIGIT
+        reading = recognizer.read_number(photo)
+        assert reading.status == NO_DIGIT and reading.number == ""
 
 
 def test_undecodable_bytes_raise_invalid_image(recognizer):

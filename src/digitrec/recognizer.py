@@ -19,7 +19,9 @@ from digitrec.normalize import (
     MNIST_SIDE,
     WORK_SIDE,
     Normalized,
+    find_strokes,
     ink_map,
+    is_flat,
     normalize_digit,
     source_box,
 )
@@ -234,12 +236,23 @@ class Recognizer:
         inside = source_box(closer.box, region.scale)
         return replace(closer, box=(region.box[0] + inside[0], region.box[1] + inside[1], *inside[2:]))
 
+    def _may_hold_digits(self, data: bytes) -> bool:
+        """Whether a single digit's first look at an image finds any mark a digit could be: one not flat, at least
+        TINY_DIGIT_FRACTION of the image's side, once ruled and squared lines, specks, printed boxes and what lies
+        beyond the sheet are gone. Where it finds none (blank paper, or only its lines), the closer look that
+        numbers need would read digits in the grain of the paper and in what is left of its lines."""
+        first = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
+        ink = ink_map(first.gray, FIRST_LOOK_SIDE)
+        if ink is None:
+            return False
+        least = TINY_DIGIT_FRACTION * max(ink.ink.shape)
+        strokes = find_strokes(ink, one_digit=True)[1]
+        return any(not is_flat(stroke.box) and max(stroke.box[2:]) >= least for stroke in strokes)
+
     def read_number(self, data: bytes) -> NumberReading:
         """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
+        seen = self._may_hold_digits(data)
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
-        # Where a single digit's first look sees no ink at all, the closer look that numbers need would find
-        # digits in the grain of blank paper.
-        seen = ink_map(decoded.gray, FIRST_LOOK_SIDE) is not None
         classify = RememberingClassifier(self.classify)
         pieces = segment.split_digits(decoded.gray, classify=classify) if seen else []
         if not pieces:
