@@ -149,6 +149,21 @@ def test_a_broad_brush_digit_is_thinned_so_that_its_loop_stays_open():
     assert fitted[13:16, 13:16].max() < 0.25 and fitted.max() == 1.0
 
 
+def test_a_broad_digit_filling_a_tight_photo_crop_still_has_ink():
+    # An 8 drawn with a broad pen, cropped tight from a photo: its ink is over a third of the pixels, which widened
+    # the spread of tones round the paper's level as noise does, and the noise threshold rose above the ink.
+    image = Image.new("L", (100, 150), 200)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([4, -4, 92, 76], outline=40, width=13)
+    draw.ellipse([0, 66, 100, 156], outline=40, width=13)
+    shade = np.linspace(0.9, 1.0, 100, dtype=np.float32)
+    noise = np.random.default_rng(5).normal(0, 0.02, (150, 100)).astype(np.float32)
+    photo = np.clip(np.asarray(image, dtype=np.float32) / 255 * shade + noise, 0, 1)
+    ink = normalize.ink_map(photo, 128)
+    assert ink is not None
+    assert ink.mask[36, 10] and ink.mask[110, 4] and not ink.mask[36, 48] and not ink.mask[110, 50]
+
+
 def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
     # A photo of a sheet taken at an angle: the dark table shows in a wedge along the left edge, larger than the
     # small '7' written on the sheet, but neither solid enough nor long enough to count as a frame before.

@@ -315,11 +315,16 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         sigma = 1.4826 * stats.median(np.abs(sample - level))
     else:
         level, sigma = 0.0, 0.0
-    np.clip(ink, 0.0, 1.0, out=ink)
-    level = max(level, 0.0)
+    ink = np.clip(ink, 0.0, 1.0)  # a copy: ``sample`` keeps the tones below the paper's level
     peak = _pair_peak(ink) if min(ink.shape) > 2 else float(ink.max())
-    if peak < max(MIN_CONTRAST, level + NOISE_SIGMAS * sigma):
-        return None
+    if peak < max(MIN_CONTRAST, max(level, 0.0) + NOISE_SIGMAS * sigma):
+        # A digit filling much of a tight crop widens the spread of tones round the paper's level as noise does:
+        # before finding no ink, the noise is judged by the paper's side of that level alone, where ink never is.
+        paper_side = level - sample[sample <= level]
+        sigma = 1.4826 * stats.median(paper_side) if paper_side.size else sigma
+        if peak < max(MIN_CONTRAST, max(level, 0.0) + NOISE_SIGMAS * sigma):
+            return None
+    level = max(level, 0.0)
     threshold = max(level + 4.0 * sigma, 0.3 * peak)
     mask = ink > threshold
     strong = stats.percentile(ink[mask], 90) if mask.any() else peak
