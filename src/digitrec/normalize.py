@@ -231,10 +231,6 @@ def _flat_paper(sample: np.ndarray, paper: float) -> bool:
     return stats.median(np.abs(sample - np.float32(paper))) < FLAT_PAPER_MAD
 
 
-# Sums of four pixels at least this large hold no subnormal pair mean that could round otherwise.
-_NORMAL_SUMS = np.float32(2.0**-90)
-
-
 def _two_tone_paper(work: np.ndarray, sample: np.ndarray, darkest: float, lightest: float) -> float | None:
     """The paper's tone of a drawing whose strokes cover about as much of it as the paper does (a digit drawn with
     a broad brush that fills the canvas): the image (``sample`` of ``work``) is two exact tones, its ``darkest``
@@ -246,6 +242,10 @@ def _two_tone_paper(work: np.ndarray, sample: np.ndarray, darkest: float, lighte
         return None
     border = np.concatenate([work[0], work[-1], work[:, 0], work[:, -1]])
     return lightest if np.count_nonzero(border == lightest) >= np.count_nonzero(border == darkest) else darkest
+
+
+# Sums of four pixels at least this large hold no subnormal pair mean that could round otherwise.
+_NORMAL_SUMS = np.float32(2.0**-90)
 
 
 def _pair_peak(ink: np.ndarray) -> float:
@@ -317,14 +317,18 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         level, sigma = 0.0, 0.0
     ink = np.clip(ink, 0.0, 1.0)  # a copy: ``sample`` keeps the tones below the paper's level
     peak = _pair_peak(ink) if min(ink.shape) > 2 else float(ink.max())
-    if peak < max(MIN_CONTRAST, max(level, 0.0) + NOISE_SIGMAS * sigma):
+    paper_level, level = level, max(level, 0.0)
+
+    def lost_in(noise: float) -> bool:
+        return peak < max(MIN_CONTRAST, level + NOISE_SIGMAS * noise)
+
+    if lost_in(sigma):
         # A digit filling much of a tight crop widens the spread of tones round the paper's level as noise does:
         # before finding no ink, the noise is judged by the paper's side of that level alone, where ink never is.
-        paper_side = level - sample[sample <= level]
+        paper_side = paper_level - sample[sample <= paper_level]
         sigma = 1.4826 * stats.median(paper_side) if paper_side.size else sigma
-        if peak < max(MIN_CONTRAST, max(level, 0.0) + NOISE_SIGMAS * sigma):
+        if lost_in(sigma):
             return None
-    level = max(level, 0.0)
     threshold = max(level + 4.0 * sigma, 0.3 * peak)
     mask = ink > threshold
     strong = stats.percentile(ink[mask], 90) if mask.any() else peak
@@ -864,6 +868,12 @@ def _form_lines(mask: np.ndarray, length: int) -> np.ndarray:
     return lines & ~along_edge[labels]
 
 
+def _region_box(region: tuple[slice, slice]) -> tuple[int, int, int, int]:
+    """The box (x, y, w, h) of a region from ``ndimage.find_objects``."""
+    rows, columns = region
+    return columns.start, rows.start, columns.stop - columns.start, rows.stop - rows.start
+
+
 def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
     """For each label, how many of its pixels lie on the image's outermost rows and columns (corners twice)."""
     edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
@@ -896,9 +906,7 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     regions = ndimage.find_objects(labels)
     strokes = []
     for index, region in enumerate(regions, start=1):
-        rows, cols = region
-        box = (cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
-        strokes.append(Stroke(label=index, box=box, area=int(areas[index])))
+        strokes.append(Stroke(label=index, box=_region_box(region), area=int(areas[index])))
 
     def touches_border(stroke: Stroke) -> bool:
         x, y, w, h = stroke.box
@@ -968,9 +976,7 @@ def _edge_blobs(ink: InkMap) -> np.ndarray:
     regions = ndimage.find_objects(labels)
     blobs = np.zeros(count + 1, dtype=bool)
     for label in np.flatnonzero(_border_contact(labels, count)[1:]) + 1:
-        rows, columns = regions[label - 1]
-        box = (columns.start, rows.start, columns.stop - columns.start, rows.stop - rows.start)
-        blobs[label] = _is_edge_blob(ink, labels, label, box)
+        blobs[label] = _is_edge_blob(ink, labels, label, _region_box(regions[label - 1]))
     return blobs[labels]
 
 
