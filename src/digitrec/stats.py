@@ -15,8 +15,8 @@ import numpy as np
 
 
 def _neighbours(flat: np.ndarray, percents: tuple[float, ...]) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
-    """NumPy's linear method, up to the arithmetic: ``flat`` partitioned, and for each percent the indices of
-    the two order statistics around its position and the weight of the upper one."""
+    """NumPy's linear method, up to the arithmetic: ``flat`` partitioned (sorted, for several percents), and for
+    each percent the indices of the two order statistics around its position and the weight of the upper one."""
     last = flat.size - 1
     neighbours = []
     for percent in percents:
@@ -24,6 +24,10 @@ def _neighbours(flat: np.ndarray, percents: tuple[float, ...]) -> tuple[np.ndarr
         low = last if position >= last else math.floor(position)
         high = last if position >= last else low + 1
         neighbours.append((low, high, position - low if position < last else 0.0))
+    if len(percents) > 1:
+        # Partitioning at many places costs more than sorting (about 30 against 23 us for 5,625 pixels, 450
+        # against 150 for 25,000), and gives the same order statistics.
+        return np.sort(flat), neighbours
     ordered = np.partition(flat, sorted({0, last, *(index for low, high, _ in neighbours for index in (low, high))}))
     return ordered, neighbours
 
