@@ -920,12 +920,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", default=None, help="MNIST folder (default: DIGITREC_DATA or the cache)")
     parser.add_argument("--out", type=Path, default=None, help="write the table and the failing images here")
+    parser.add_argument("--model", default="default", help="a committed model's name or a model folder")
     args = parser.parse_args()
 
     situations = args.only or list(SITUATIONS)
     needs_mnist = any(situation not in WITHOUT_MNIST for situation in situations)
     split = load_split("test", args.data) if needs_mnist else None
-    recognizer = Recognizer("default")
+    recognizer = Recognizer(args.model)
     table, failures = [TABLE_HEAD], []
     print(f"{args.count} images per situation, seed {args.seed}\n", file=sys.stderr)
     print(TABLE_HEAD, flush=True)
