@@ -686,3 +686,47 @@ def test_a_small_digit_on_a_scan_of_grey_paper_is_read_as_dark_ink():
     assert result is not None and result.ink.inverted
     x, y, _w, h = result.box
     assert abs(x - 378) <= 8 and abs(y - 258) <= 8 and abs(h - 74) <= 10
+
+
+def _ruling(rows: list[int], height: int = 100, width: int = 120) -> np.ndarray:
+    runs = np.zeros((height, width), dtype=bool)
+    for row in rows:
+        runs[row] = True
+    return runs
+
+
+def test_a_line_missing_from_a_regular_ruling_is_found_where_its_ink_is():
+    # Lines found every 20 rows but at 50, where a digit crossing it broke the clear rows beside it.
+    runs = _ruling([10, 30, 70, 90])
+    strength = np.zeros(runs.shape, dtype=np.float32)
+    strength[[10, 30, 50, 70, 90], :] = 0.35
+    strength[50, 40:70] = 0.0  # a gap in the faint line: it still lies along most of the row
+    strength[35:65, 50:60] = 1.0  # the digit's stroke across it
+    completed = normalize._ruling_completed(runs, strength)
+    assert np.array_equal(np.flatnonzero(completed.any(axis=1)), [10, 30, 49, 50, 51, 70, 90])
+    assert completed[50].mean() >= normalize.RULING_MIN_COVER and not completed[50, 45]
+    # Where the spacing puts a line but no ink lies along it, or the lines found are not evenly spaced, or too
+    # few to tell, nothing is added.
+    strength[50] = 0.0
+    assert np.array_equal(normalize._ruling_completed(runs, strength), runs)
+    strength[50] = 0.35
+    assert np.array_equal(normalize._ruling_completed(_ruling([10, 30, 57, 90]), strength), _ruling([10, 30, 57, 90]))
+    assert np.array_equal(normalize._ruling_completed(_ruling([10, 90]), strength), _ruling([10, 90]))
+
+
+def test_the_rows_and_columns_of_a_grid_do_not_hide_each_other():
+    # Squared paper scanned with a column of its grid by each edge: each row of the grid must reach beyond the
+    # rest of the ink at both ends to be taken for a ruled line, and the columns were counted as that ink.
+    size = 100
+    mask = np.zeros((size, size), dtype=bool)
+    for line in (3, 33, 63, 93):
+        mask[line, :] = True
+        mask[:, line] = True
+    ring = np.hypot(*np.mgrid[-12:13, -12:13]) // 1
+    mask[36:61, 39:64] |= (ring >= 8) & (ring <= 10)  # a 0 in the middle cell, touching two of the grid's lines
+    noisy = np.random.default_rng(0).normal(0, 0.02, mask.shape).astype(np.float32)
+    lines = normalize._ruled_lines(mask, np.clip(mask + noisy, 0, 1).astype(np.float32))
+    for line in (3, 33, 63, 93):
+        assert lines[line].mean() > 0.5, f"row {line}"
+        assert lines[:, line].mean() > 0.5, f"column {line}"
+    assert lines[36:61, 39:64][(ring >= 8) & (ring <= 10)].mean() < 0.2  # the 0 stays, but where a line crosses it

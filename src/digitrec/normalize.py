@@ -130,6 +130,13 @@ LINE_SLOPE_STEPS = 7  # ... at this many slopes on each side
 LINE_SLOPE_CAP = 0.25  # ... judged by row sums of ink strength, each pixel counted up to this
 MARGIN_MAX_SLOPE = 0.14  # ... margin lines, leaning more under perspective, up to about 8 degrees
 LINE_PASSES = 3  # ... and looked for again at the slope of the ink left (under perspective lines converge)
+# Squared and ruled paper is printed at a regular spacing: where at least RULING_MIN_LINES lines found are spaced
+# at whole multiples of one period (within RULING_TOLERANCE of it), a line is looked for at each place the
+# spacing puts one, and taken where ink of a line's strength lies along RULING_MIN_COVER of it (a digit crossing
+# a faint line breaks the clear rows beside it that a line is otherwise found by).
+RULING_MIN_LINES = 3
+RULING_TOLERANCE = 0.12
+RULING_MIN_COVER = 0.6
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
 # A hollow (outline) glyph draws each stroke as two thin contours around an empty inside, where MNIST has solid
 # strokes. An inside is filled when it is what a stroke's inside is and a digit's real loop (a 0, 4, 6, 8 or 9)
@@ -450,15 +457,19 @@ def _line_shifts(mask: np.ndarray, max_slope: float = LINE_MAX_SLOPE) -> np.ndar
     return best_shifts
 
 
-def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bool = False) -> np.ndarray:
+def _ruled_lines(
+    mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bool = False, complete_ruling: bool = False
+) -> np.ndarray:
     """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines).
 
     In photo-sized images (longer side above ``SMALL_IMAGE_SIDE``), lines are straightened first and found in
     the ink strength ``ink`` (when given) averaged along them, so a faint line is taken whole where it fades
     below the mask's threshold; specks, and what lies beyond the sheet, do not count as ink a line must reach
     beyond, and are not cut by a line; and a vertical line running the sheet's whole height (a margin line) is
-    found as well. On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to
-    edge (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
+    found as well, neither family counting as ink the other must reach beyond (a grid's rows and columns). With
+    ``complete_ruling``, lines a regular ruling has where none was found are taken too (``_ruling_completed``).
+    On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to edge
+    (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
     """
     height, width = mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
@@ -468,6 +479,7 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
     # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
     # lone digit has no run of ink long enough for any line: no search.
     crop_without_line = not photo and not (mask.sum(axis=1) >= length).any()
+    margins = _margin_runs(mask, strength, complete_ruling) if photo else []
     if width < 16 or crop_without_line or (photo and not _may_hold_lines(strength, mask, length, smooth)):
         lines = np.zeros_like(mask)
     elif photo:
@@ -481,33 +493,50 @@ def _ruled_lines(mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bo
                 return crisp
             return crisp | _faint_line_bands(straight_strength, length, smooth)
 
+        # The ink a ruled line must reach beyond leaves out the margin lines: on squared paper they are the
+        # grid's columns, which run from edge to edge and would hide every row of it.
+        rest = mask
+        for runs, shifts in margins:
+            rest = rest & ~_margin_lines(runs.any(axis=1), shifts).T
         lines = np.zeros_like(mask)
-        found = _straightened_runs(mask, strength, ruled_runs)
-        for runs, shifts in _beyond_the_rest_straightened(found, mask, beyond_sheet=not flat_paper):
+        found = _straightened_runs(mask, strength, ruled_runs, complete_ruling=complete_ruling)
+        for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
             # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
     else:
         runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask)
-    if photo and width >= MARGIN_MIN_ASPECT * height:
-        # A margin line, looked for as a ruled line is, in the image turned on its side.
-        strength = (mask.astype(np.float32) if ink is None else ink).T
-        smooth = max(3, height // LINE_SMOOTH_DIVISOR)
-        tall = max(1, int(MARGIN_MIN_FRACTION * height))
-        if _may_hold_lines(strength, mask.T, tall, smooth):
-            # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a
-            # digit written against it leaves no clear columns beside it.
-            def margin_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
-                margins = _faint_line_bands(straight_strength, tall, smooth)
-                return margins | _line_bands(straight, tall, edges="constant", bridge=True)
-
-            found = _straightened_runs(mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE)
-            rest = (mask & ~lines).T
-            for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
-                lines |= _margin_lines(runs.any(axis=1), shifts).T
+    if margins:
+        rest = (mask & ~lines).T
+        for runs, shifts in _beyond_the_rest_straightened(margins, rest, beyond_sheet=not flat_paper):
+            lines |= _margin_lines(runs.any(axis=1), shifts).T
     if photo and not flat_paper and lines.any():
         lines &= ~_beyond_the_sheet(mask)
     return lines & mask
+
+
+def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The runs of margin lines in a photo (``mask``, its ink ``strength``) turned on its side, straightened
+    (``_straightened_runs``): vertical lines nearly the sheet's whole height (``MARGIN_MIN_FRACTION``). None in a
+    narrow crop (``MARGIN_MIN_ASPECT``), where a tall 1 fills the crop top to bottom."""
+    height, width = mask.shape
+    if width < MARGIN_MIN_ASPECT * height:
+        return []
+    strength = strength.T
+    smooth = max(3, height // LINE_SMOOTH_DIVISOR)
+    tall = max(1, int(MARGIN_MIN_FRACTION * height))
+    if not _may_hold_lines(strength, mask.T, tall, smooth):
+        return []
+
+    # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a digit
+    # written against it leaves no clear columns beside it.
+    def margin_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
+        margins = _faint_line_bands(straight_strength, tall, smooth)
+        return margins | _line_bands(straight, tall, edges="constant", bridge=True)
+
+    return _straightened_runs(
+        mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE, complete_ruling=complete_ruling
+    )
 
 
 def _thin_runs(runs: np.ndarray, height: int) -> np.ndarray:
@@ -528,6 +557,7 @@ def _straightened_runs(
     strength: np.ndarray,
     find_runs: Callable[[np.ndarray, np.ndarray], np.ndarray],
     max_slope: float = LINE_MAX_SLOPE,
+    complete_ruling: bool = False,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The runs of near-horizontal lines that ``find_runs`` finds in ``mask`` and its ink ``strength``, both
     straightened, each pass's runs with the per-column shifts that straightened them.
@@ -535,7 +565,8 @@ def _straightened_runs(
     A photographed sheet is seldom square to the frame, and under perspective its lines are not parallel
     either, nor parallel to the sheet's edge: the lines are straightened at the slope that suits most of them,
     then looked for again at the slope that suits most of the ink left, up to ``LINE_PASSES`` times, each time
-    at slopes up to ``max_slope``.
+    at slopes up to ``max_slope``. With ``complete_ruling``, lines that a regular ruling has where none was found
+    are added (``_ruling_completed``).
     """
     found: list[tuple[np.ndarray, np.ndarray]] = []
     left = strength
@@ -543,13 +574,41 @@ def _straightened_runs(
         shifts = _line_shifts(left, max_slope)
         if any(np.array_equal(shifts, earlier) for _runs, earlier in found):
             break  # what is left suits a slope already tried: its lines were found then
-        runs = find_runs(_shear(mask, shifts), _shear(strength, shifts))
+        straight_strength = _shear(strength, shifts)
+        runs = find_runs(_shear(mask, shifts), straight_strength)
+        if complete_ruling:
+            runs = _ruling_completed(runs, straight_strength)
         if not runs.any():
             break
         found.append((runs, shifts))
         taken = _shear(ndimage.maximum_filter1d(runs, size=5, axis=0), -shifts)
         left = np.where(taken, np.float32(0.0), left)
     return found
+
+
+def _ruling_completed(runs: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """``runs`` (straightened line runs) with the lines a regular ruling has where none was found: rows spaced
+    as the lines found are (``RULING_*``) along which the ink ``strength`` is a line's (``LINE_EVIDENCE``)."""
+    rows = runs.any(axis=1)
+    found = [(start + stop - 1) / 2 for start, stop in _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size)]
+    if len(found) < RULING_MIN_LINES:
+        return runs
+    gaps = np.diff(found)
+    period = float(gaps.min())
+    steps = np.round(gaps / period)
+    if period < 4 or np.abs(gaps - steps * period).max() > RULING_TOLERANCE * period:
+        return runs
+    expected = [found[0] - k * period for k in range(1, int(found[0] / period) + 1)]
+    expected += [found[-1] + k * period for k in range(1, int((rows.size - 1 - found[-1]) / period) + 1)]
+    for start, gap, step in zip(found, gaps, steps):
+        expected += [start + k * gap / step for k in range(1, int(step))]
+    completed = runs.copy()
+    for centre in expected:
+        row = int(round(centre))
+        band = strength[max(0, row - 1) : row + 2].max(axis=0) > LINE_EVIDENCE
+        if band.mean() >= RULING_MIN_COVER:
+            completed[max(0, row - 1) : row + 2] |= band
+    return completed
 
 
 def _beyond_the_rest_straightened(
@@ -894,7 +953,11 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     if one_digit and photo and not ink.flat_paper:
         # A thumb in the frame: neither a digit nor ink a ruled line must reach beyond.
         mask = mask & ~_edge_blobs(ink)
-    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper)
+    # Lines missing from a regular ruling are looked for round one digit only: in a number, one may lie along a
+    # digit (a 1 on a column of the grid) and cut it into pieces read as digits of their own. (Paper of one exact
+    # tone is taken to show no faint lines.)
+    complete = one_digit and not ink.flat_paper
+    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete)
     mask = mask & ~ruled
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if one_digit and photo:
