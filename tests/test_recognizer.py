@@ -238,3 +238,25 @@ def test_a_digit_across_a_faint_line_of_squared_paper_is_read_without_it(recogni
     # as 1 with it; the grid's regular spacing puts a line there.
     prediction = recognizer.predict(_zero_on_squared_paper(seed))
     assert prediction.digit == 0
+
+
+def _faint_pencil_scan(digit: str, stroke: int) -> bytes:
+    """A digit 130 px tall drawn with a thin grey stroke on a 1100x1100 scan of white paper."""
+    size, px, x, y = 1100, 130, 600, 440
+    image = Image.new("L", (size, size), 246)
+    draw = ImageDraw.Draw(image)
+    if digit == "7":
+        draw.line([(x, y), (x + 0.6 * px, y), (x + 0.2 * px, y + px)], fill=150, width=stroke)
+    elif digit == "1":
+        draw.line([(x + 0.1 * px, y + 0.15 * px), (x + 0.3 * px, y), (x + 0.3 * px, y + px)], fill=150, width=stroke)
+    else:
+        draw.ellipse([x, y, x + 0.6 * px, y + px], outline=150, width=stroke)
+    paper = np.asarray(image, np.float32) + np.random.default_rng(0).normal(0, 3, (size, size))
+    return encode(Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8)))
+
+
+@pytest.mark.parametrize(("digit", "stroke"), [("7", 2), ("1", 2), ("7", 3), ("0", 3)])
+def test_a_faint_thin_digit_on_a_large_scan_is_found(recognizer, digit, stroke):
+    # Reduced eight times for the first look, a thin grey stroke faded into the paper: "no digit".
+    prediction = recognizer.predict(_faint_pencil_scan(digit, stroke))
+    assert prediction.digit == int(digit)

@@ -46,6 +46,13 @@ TINY_DIGIT_GAIN = 8.0
 TINY_DIGIT_FRACTION = MIN_DIGIT_FRACTION / 2
 CLOSER_LOOK_MARGIN = 1.0
 CLOSER_LOOK_GAIN = 1.5
+# Where the first look at a photo at least this many times larger finds no digit, it looks again at twice its
+# size: a thin, faint stroke (pencil on a large scan) fades into the paper when reduced eight times or more. What
+# only that look finds must lie clear of the border by this share of the image's longer side: there, the grain
+# of blank paper in uneven light and the sheet's edge leave small marks that pass for digits.
+FINER_LOOK_GAIN = 3.0
+FINER_LOOK_SIDE = 2 * FIRST_LOOK_SIDE
+FINER_LOOK_CLEARANCE = 2 * MIN_DIGIT_FRACTION
 
 
 @dataclass
@@ -94,6 +101,13 @@ class NumberReading:
             "digits": [digit.to_dict() for digit in self.digits],
             "image_size": [self.width, self.height],
         }
+
+
+def _clear_of_border(box: tuple[int, int, int, int], shape: tuple[int, ...], share: float) -> bool:
+    """Whether ``box`` (x, y, w, h) lies at least ``share`` of the image's longer side from each of its edges."""
+    height, width = shape[:2]
+    x, y, w, h = box
+    return min(x, y, width - x - w, height - y - h) >= share * max(height, width)
 
 
 class OnnxModel:
@@ -188,6 +202,11 @@ class Recognizer:
         large = decoded.scale >= TINY_DIGIT_GAIN
         fraction = TINY_DIGIT_FRACTION if large else MIN_DIGIT_FRACTION
         normalized, closer = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=fraction), None
+        if normalized is None and decoded.scale >= FINER_LOOK_GAIN:
+            decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FINER_LOOK_SIDE)
+            finer = normalize_digit(decoded.gray, side=FINER_LOOK_SIDE, min_digit_fraction=fraction)
+            if finer is not None and _clear_of_border(finer.box, decoded.gray.shape, FINER_LOOK_CLEARANCE):
+                normalized = finer
         if normalized is not None and max(normalized.box[2:]) < MIN_DIGIT_FRACTION * max(decoded.gray.shape):
             normalized, closer = self._confirm_tiny(data, normalized, decoded)
         if normalized is None:
@@ -213,10 +232,7 @@ class Recognizer:
     ) -> tuple[Normalized | None, Normalized | None]:
         """A mark too small to be a digit in the first look of a large photo (its box in the first look's pixels),
         with the closer look that confirms it is one: (None, None) when it lies near the border or is none."""
-        height, width = decoded.gray.shape
-        clearance = MIN_DIGIT_FRACTION * max(height, width)
-        x, y, w, h = tiny.box
-        if min(x, y, width - x - w, height - y - h) < clearance:
+        if not _clear_of_border(tiny.box, decoded.gray.shape, MIN_DIGIT_FRACTION):
             return None, None
         closer = self._closer_look(data, tiny, decoded.scale)
         return (tiny, closer) if closer is not None else (None, None)
