@@ -730,3 +730,21 @@ def test_the_rows_and_columns_of_a_grid_do_not_hide_each_other():
         assert lines[line].mean() > 0.5, f"row {line}"
         assert lines[:, line].mean() > 0.5, f"column {line}"
     assert lines[36:61, 39:64][(ring >= 8) & (ring <= 10)].mean() < 0.2  # the 0 stays, but where a line crosses it
+
+
+def test_a_punched_hole_by_a_ruled_line_does_not_keep_it():
+    # A scanned ruled sheet with a punch hole touching a line by the left edge: every line must reach beyond the
+    # rest of the ink at both ends to be taken for a ruled line, and the hole was counted as that ink.
+    height, width = 100, 128
+    mask = np.zeros((height, width), dtype=bool)
+    for line in (8, 44, 80):
+        mask[line, :] = True
+    disc = np.hypot(*np.mgrid[-4:5, -4:5]) <= 4
+    mask[35:44, 2:11] |= disc  # the hole, its foot on the line at row 44
+    mask[30:70, 60] = True  # a 1 crossing the middle line
+    noisy = np.random.default_rng(0).normal(0, 0.02, mask.shape).astype(np.float32)
+    lines = normalize._ruled_lines(mask, np.clip(mask + noisy, 0, 1).astype(np.float32))
+    for line in (8, 44, 80):
+        assert lines[line].mean() > 0.9, f"row {line}"
+    assert not lines[30:70, 60].any() or lines[30:70, 60].sum() <= 3  # the 1 stays, but where the line crosses it
+    assert not lines[35:43, 2:11].any()  # the hole itself is no line

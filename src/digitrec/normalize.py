@@ -102,6 +102,7 @@ FRAME_MAX_PEN_SHARE = 0.15
 BLOB_ASPECT = 1.4
 BLOB_SOLIDITY = 0.6
 BLOB_WIDTH = 0.4
+SOLID_MARK_MAX_SHARE = 0.1  # ... and a punched hole is at most this share of a photographed sheet's longer side
 # A solid object coming into a photo from beyond its edge (a thumb, a finger) is no digit. The lighting correction
 # takes its middle for background and leaves its rim, a broad crescent open to the edge (its stroke at least
 # EDGE_BLOB_RIM of its longer side wide: 0.11-0.32 for thumbs, where the lines of a sheet's grid joined into one mark
@@ -619,9 +620,10 @@ def _beyond_the_rest_straightened(
 
     The rest leaves out every run found and the rows of runs that cross nearly the whole image from edge to
     edge, so that a line's faint ends are not taken for ink it must reach beyond; it leaves out specks (dust,
-    noise, the paper's edge) and, with ``beyond_sheet``, ink that hugs the photo's border (the table beyond a
-    sheet shot at a tilt). Runs on the same rows count as one line: a line that passes behind a digit may be
-    found as two runs, one on each side.
+    noise, the paper's edge) and, with ``beyond_sheet`` (paper, not a drawing canvas), ink that hugs the photo's
+    border (the table beyond a sheet shot at a tilt) and small solid round marks standing apart (a punched hole
+    by a line's end, ``_solid_marks``). Runs on the same rows count as one line: a line that passes behind a
+    digit may be found as two runs, one on each side.
     """
     passes = []  # each pass's runs labelled, once
     for runs, shifts in found:
@@ -635,6 +637,8 @@ def _beyond_the_rest_straightened(
                 band[rows] = True
         near |= _shear(band, -shifts)
     rest = mask & ~near
+    if beyond_sheet:
+        rest &= ~_solid_marks(mask)
     if rest.any():
         rest_labels, count = ndimage.label(rest, structure=EIGHT_CONNECTED)
         kept = np.bincount(rest_labels.ravel(), minlength=count + 1) >= LINE_REST_MIN_SHARE * rest.size
@@ -654,6 +658,27 @@ def _beyond_the_rest_straightened(
                 lines[region] |= labels[region] == index
         if lines.any():
             yield lines, shifts
+
+
+def _solid_marks(mask: np.ndarray) -> np.ndarray:
+    """The small solid round marks of ``mask`` standing apart (punched holes, pin heads), with the pixels round
+    them: what an opening by a 3x3 square keeps (no pen stroke or line is that broad) where it is a blob
+    (``_is_blob``) at most ``SOLID_MARK_MAX_SHARE`` of the image's longer side, and nothing else it keeps lies
+    within the blob's size (the pieces of a broad digit that lines cut lie close together)."""
+    core = ndimage.binary_opening(mask, structure=np.ones((3, 3), dtype=bool))
+    if not core.any():
+        return core
+    labels, count = ndimage.label(core, structure=EIGHT_CONNECTED)
+    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    marks = [
+        Stroke(label=label, box=_region_box(region), area=int(areas[label]))
+        for label, region in enumerate(ndimage.find_objects(labels), start=1)
+    ]
+    solid = np.zeros(count + 1, dtype=bool)
+    for mark in marks:
+        small = max(mark.box[2:]) <= SOLID_MARK_MAX_SHARE * max(mask.shape)
+        solid[mark.label] = small and _is_blob(labels, mark) and _apart(mark, marks)
+    return ndimage.binary_dilation(solid[labels], iterations=1) & mask
 
 
 def _hugging(labels: np.ndarray, regions: list[tuple[slice, slice]]) -> np.ndarray:
