@@ -260,3 +260,17 @@ def test_a_faint_thin_digit_on_a_large_scan_is_found(recognizer, digit, stroke):
     # Reduced eight times for the first look, a thin grey stroke faded into the paper: "no digit".
     prediction = recognizer.predict(_faint_pencil_scan(digit, stroke))
     assert prediction.digit == int(digit)
+
+
+def test_a_faint_thin_number_on_a_large_scan_is_read(recognizer):
+    # read_number reads only where a first look finds a mark a digit could be; reduced eight times, the thin grey
+    # strokes faded into the paper there ("no digit") while predict, looking again at twice the size, read them.
+    size, px, y = (1400, 900), 130, 380
+    image = Image.new("L", size, 246)
+    draw = ImageDraw.Draw(image)
+    draw.line([(500, y), (500 + 0.6 * px, y), (500 + 0.2 * px, y + px)], fill=150, width=3)
+    draw.line([(630 + 0.1 * px, y + 0.15 * px), (630 + 0.3 * px, y), (630 + 0.3 * px, y + px)], fill=150, width=3)
+    draw.ellipse([740, y, 740 + 0.6 * px, y + px], outline=150, width=3)
+    paper = np.asarray(image, np.float32) + np.random.default_rng(0).normal(0, 3, image.size[::-1])
+    reading = recognizer.read_number(encode(Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))))
+    assert reading.number == "710"

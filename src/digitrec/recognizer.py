@@ -103,6 +103,12 @@ class NumberReading:
         }
 
 
+def _least_digit_fraction(scale: float) -> float:
+    """The share of a first look's side that a digit must reach (shorter marks are specks) in an image reduced
+    ``scale`` times: in a large photo, a mark half as small may be a tiny digit (TINY_DIGIT_GAIN)."""
+    return TINY_DIGIT_FRACTION if scale >= TINY_DIGIT_GAIN else MIN_DIGIT_FRACTION
+
+
 def _clear_of_border(box: tuple[int, int, int, int], shape: tuple[int, ...], share: float) -> bool:
     """Whether ``box`` (x, y, w, h) lies at least ``share`` of the image's longer side from each of its edges."""
     height, width = shape[:2]
@@ -199,14 +205,10 @@ class Recognizer:
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
-        large = decoded.scale >= TINY_DIGIT_GAIN
-        fraction = TINY_DIGIT_FRACTION if large else MIN_DIGIT_FRACTION
+        fraction = _least_digit_fraction(decoded.scale)
         normalized, closer = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=fraction), None
         if normalized is None and decoded.scale >= FINER_LOOK_GAIN:
-            decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FINER_LOOK_SIDE)
-            finer = normalize_digit(decoded.gray, side=FINER_LOOK_SIDE, min_digit_fraction=fraction)
-            if finer is not None and _clear_of_border(finer.box, decoded.gray.shape, FINER_LOOK_CLEARANCE):
-                normalized = finer
+            decoded, normalized = self._finer_look(data, fraction)
         if normalized is not None and max(normalized.box[2:]) < MIN_DIGIT_FRACTION * max(decoded.gray.shape):
             normalized, closer = self._confirm_tiny(data, normalized, decoded)
         if normalized is None:
@@ -226,6 +228,15 @@ class Recognizer:
         prediction.source = decoded.gray
         prediction.image_size = [decoded.width, decoded.height]
         return prediction
+
+    def _finer_look(self, data: bytes, fraction: float) -> tuple[imaging.DecodedImage, Normalized | None]:
+        """The image decoded at FINER_LOOK_SIDE and the digit found there (digits shorter than ``fraction`` of its
+        side are specks), None unless it lies clear of the border (FINER_LOOK_CLEARANCE)."""
+        decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FINER_LOOK_SIDE)
+        finer = normalize_digit(decoded.gray, side=FINER_LOOK_SIDE, min_digit_fraction=fraction)
+        if finer is None or not _clear_of_border(finer.box, decoded.gray.shape, FINER_LOOK_CLEARANCE):
+            return decoded, None
+        return decoded, finer
 
     def _confirm_tiny(
         self, data: bytes, tiny: Normalized, decoded: imaging.DecodedImage
@@ -255,15 +266,19 @@ class Recognizer:
     def _may_hold_digits(self, data: bytes) -> bool:
         """Whether a single digit's first look at an image finds any mark a digit could be: one not flat, at least
         TINY_DIGIT_FRACTION of the image's side, once ruled and squared lines, specks, printed boxes and what lies
-        beyond the sheet are gone. Where it finds none (blank paper, or only its lines), the closer look that
-        numbers need would read digits in the grain of the paper and in what is left of its lines."""
+        beyond the sheet are gone; or, where it finds none in a large image, whether predict's finer look finds a
+        digit. Where neither does (blank paper, or only its lines), the closer look that numbers need would read
+        digits in the grain of the paper and in what is left of its lines."""
         first = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
         ink = ink_map(first.gray, FIRST_LOOK_SIDE)
-        if ink is None:
+        if ink is not None:
+            least = TINY_DIGIT_FRACTION * max(ink.ink.shape)
+            strokes = find_strokes(ink, one_digit=True)[1]
+            if any(not is_flat(stroke.box) and max(stroke.box[2:]) >= least for stroke in strokes):
+                return True
+        if first.scale < FINER_LOOK_GAIN:
             return False
-        least = TINY_DIGIT_FRACTION * max(ink.ink.shape)
-        strokes = find_strokes(ink, one_digit=True)[1]
-        return any(not is_flat(stroke.box) and max(stroke.box[2:]) >= least for stroke in strokes)
+        return self._finer_look(data, _least_digit_fraction(first.scale))[1] is not None
 
     def read_number(self, data: bytes) -> NumberReading:
         """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
