@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -30,6 +31,24 @@ def test_predict_multipart(client, seven_png):
     assert body["model"] == "default"
     x, y, w, h = body["box"]
     assert 40 <= x <= 70 and 30 <= y <= 50 and 60 <= w <= 100 and 110 <= h <= 140
+
+
+@pytest.mark.parametrize("side", [600, 2000])
+def test_a_phone_sized_upload_is_read(client, side):
+    # Werkzeug's multipart parser reads the body in 64 KB chunks and held each chunk to the form's text-field cap:
+    # with that cap at 64 KB, every upload larger than one chunk (any phone photo) was refused with a 413.
+    photo = drawn_digit("7", size=side).convert("RGB")
+    noisy = np.asarray(photo, dtype=np.int16) + np.random.default_rng(0).integers(-12, 12, (side, side, 3))
+    data = encode(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), "JPEG", quality=95)
+    assert len(data) > 128 * 1024
+    # The body is built here: the test client would spool a large one to a temporary file of its own.
+    boundary = "----digitrecTestBoundary"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="photo.jpg"\r\n'
+    body = head.encode() + b"Content-Type: image/jpeg\r\n\r\n" + data + f"\r\n--{boundary}--\r\n".encode()
+    for path in ("/api/predict", "/api/read"):
+        response = client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["status"] != "no_digit"
 
 
 def test_predict_json_base64_and_data_url(client, seven_png):

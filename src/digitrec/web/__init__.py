@@ -20,7 +20,9 @@ DEFAULTS: dict[str, object] = {
     "MODEL": "default",  # the model a request gets when it names none
     "MODELS_ROOT": str(artifacts.MODELS_DIR),  # folder holding default/ and readme/
     "MAX_CONTENT_LENGTH": 10 * MEGABYTE,  # request body cap: larger bodies get 413
-    "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # text fields of a form (the image travels as a file part)
+    # Text fields of a form (the image travels as a file part). Werkzeug's multipart parser also holds each 64 KB
+    # chunk it reads, file parts' included, to this cap: at 64 KB every upload larger than one chunk got a 413.
+    "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "MAX_FORM_PARTS": 16,
     "MAX_DRAIN_BYTES": 64 * MEGABYTE,  # a refused body up to this size is read to the end so the 413 can be read
     "MAX_PIXELS": imaging.MAX_PIXELS,  # checked from the header, before decoding
