@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import io
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -52,6 +54,19 @@ def test_upload_a_photo_shows_the_digit_probabilities_and_the_model_input(page, 
     assert page.locator(".probabilities meter").count() == 10
     assert page.locator("#model-input").evaluate("img => img.naturalWidth") == 28
     screenshot(page, "upload")
+
+
+def test_upload_a_phone_sized_photo(page, tmp_path):
+    # Uploads over 64 KB were refused with "That file is too large" (the multipart parser's cap); a phone's photo
+    # is megabytes.
+    image = Image.open(io.BytesIO(seven_on_paper())).resize((3000, 3000), Image.Resampling.BICUBIC)
+    noisy = np.asarray(image, dtype=np.int16) + np.random.default_rng(0).integers(-10, 10, (3000, 3000, 3))
+    photo = tmp_path / "phone.jpg"
+    photo.write_bytes(encode(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), "JPEG", quality=92))
+    assert photo.stat().st_size > 1024 * 1024
+    page.set_input_files("#file", str(photo))
+    result = verdict(page)
+    assert result["status"] == "ok" and result["digit"] == "7"
 
 
 def test_upload_an_mnist_digit(page, tmp_path, mnist_test):
