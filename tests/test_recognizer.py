@@ -240,19 +240,28 @@ def test_a_digit_across_a_faint_line_of_squared_paper_is_read_without_it(recogni
     assert prediction.digit == 0
 
 
-def _faint_pencil_scan(digit: str, stroke: int) -> bytes:
-    """A digit 130 px tall drawn with a thin grey stroke on a 1100x1100 scan of white paper."""
-    size, px, x, y = 1100, 130, 600, 440
-    image = Image.new("L", (size, size), 246)
-    draw = ImageDraw.Draw(image)
+def _draw_thin(draw: ImageDraw.ImageDraw, digit: str, x: float, y: float, stroke: int) -> None:
+    """A 7, 1 or 0 130 px tall, its top left at (x, y), in grey strokes ``stroke`` px wide."""
+    px = 130
     if digit == "7":
         draw.line([(x, y), (x + 0.6 * px, y), (x + 0.2 * px, y + px)], fill=150, width=stroke)
     elif digit == "1":
         draw.line([(x + 0.1 * px, y + 0.15 * px), (x + 0.3 * px, y), (x + 0.3 * px, y + px)], fill=150, width=stroke)
     else:
         draw.ellipse([x, y, x + 0.6 * px, y + px], outline=150, width=stroke)
-    paper = np.asarray(image, np.float32) + np.random.default_rng(0).normal(0, 3, (size, size))
+
+
+def _scanned(image: Image.Image) -> bytes:
+    """A drawing on white paper as a scan with sensor noise, PNG."""
+    paper = np.asarray(image, np.float32) + np.random.default_rng(0).normal(0, 3, image.size[::-1])
     return encode(Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8)))
+
+
+def _faint_pencil_scan(digit: str, stroke: int) -> bytes:
+    """A digit 130 px tall drawn with a thin grey stroke on a 1100x1100 scan of white paper."""
+    image = Image.new("L", (1100, 1100), 246)
+    _draw_thin(ImageDraw.Draw(image), digit, 600, 440, stroke)
+    return _scanned(image)
 
 
 @pytest.mark.parametrize(("digit", "stroke"), [("7", 2), ("1", 2), ("7", 3), ("0", 3)])
@@ -265,12 +274,8 @@ def test_a_faint_thin_digit_on_a_large_scan_is_found(recognizer, digit, stroke):
 def test_a_faint_thin_number_on_a_large_scan_is_read(recognizer):
     # read_number reads only where a first look finds a mark a digit could be; reduced eight times, the thin grey
     # strokes faded into the paper there ("no digit") while predict, looking again at twice the size, read them.
-    size, px, y = (1400, 900), 130, 380
-    image = Image.new("L", size, 246)
-    draw = ImageDraw.Draw(image)
-    draw.line([(500, y), (500 + 0.6 * px, y), (500 + 0.2 * px, y + px)], fill=150, width=3)
-    draw.line([(630 + 0.1 * px, y + 0.15 * px), (630 + 0.3 * px, y), (630 + 0.3 * px, y + px)], fill=150, width=3)
-    draw.ellipse([740, y, 740 + 0.6 * px, y + px], outline=150, width=3)
-    paper = np.asarray(image, np.float32) + np.random.default_rng(0).normal(0, 3, image.size[::-1])
-    reading = recognizer.read_number(encode(Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))))
+    image = Image.new("L", (1400, 900), 246)
+    for digit, x in (("7", 500), ("1", 630), ("0", 740)):
+        _draw_thin(ImageDraw.Draw(image), digit, x, 380, stroke=3)
+    reading = recognizer.read_number(_scanned(image))
     assert reading.number == "710"
