@@ -321,6 +321,26 @@ def test_a_wide_digit_whose_halves_read_as_itself_stays_whole():
     assert digits[2].box[2] > 150
 
 
+def zero_when_wide(images: np.ndarray) -> np.ndarray:
+    """A classifier fully sure that a piece wider than tall is a 0, and fully sure that any other is a 6 (as the
+    halves of a wide 0 read: a 6 and a 3, a 1 and a 7)."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 0 if cols.size > rows.size else 6] = 1.0
+    return probabilities
+
+
+def test_a_wide_zero_is_not_cut_down_its_middle():
+    image, draw = paper(700)
+    draw.line([(100, 50), (100, 160)], fill=0, width=10)
+    draw.ellipse([200, 50, 380, 160], outline=0, width=10)  # a 0 1.6 times as wide as tall: its halves are sure 6s
+    draw.ellipse([460, 50, 540, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=zero_when_wide)
+    assert len(digits) == 3
+    assert digits[1].box[2] > 170
+
+
 def unsure_of_flat_ones(images: np.ndarray) -> np.ndarray:
     """A classifier unsure of a piece wider than tall (a 4's bar come apart) and sure of any other."""
     probabilities = np.zeros((len(images), 10), dtype=np.float32)
