@@ -288,6 +288,25 @@ def test_touching_digits_no_wider_than_one_are_split_when_the_classifier_is_unsu
     assert len(segment.split_digits(gray(image), classify=sure_of_narrow_ones)) == 4
 
 
+def unsure_of_middling(images: np.ndarray) -> np.ndarray:
+    """A classifier sure of a piece much narrower than tall or wider than tall, and unsure of one in between."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        probabilities[index, 6] = 1.0 if not 0.6 * rows.size <= cols.size <= 0.9 * rows.size else 0.5
+    return probabilities
+
+
+def test_a_digit_the_classifier_is_unsure_of_is_not_cut_into_a_short_piece():
+    image, draw = paper()
+    for x in (40, 130):
+        draw.ellipse([x, 50, x + 45, 160], outline=0, width=10)
+    draw.ellipse([220, 120, 300, 160], outline=0, width=10)  # a small loop against a tall stroke, as in a 6 with
+    draw.line([(300, 50), (300, 160)], fill=0, width=10)  # a long tail: cut off, the loop is a short piece
+    digits = segment.split_digits(gray(image), classify=unsure_of_middling)
+    assert len(digits) == 3
+
+
 def ones_and_fours(images: np.ndarray) -> np.ndarray:
     """A classifier sure that a narrow piece is a 1 and that anything broader is a 4."""
     probabilities = np.zeros((len(images), 10), dtype=np.float32)

@@ -325,7 +325,10 @@ def _pieces(
     digit, or that the classifier is unsure of, that this leaves whole is still cut in two where the classifier
     is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
-    and the classifier is sure of both pieces. A cut into pieces that all echo the whole (``_echoes``) is undone.
+    and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
+    (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2). A cut into
+    pieces that all echo the whole (``_echoes``), or across a loop of a digit read surely (``_across_loop``), is
+    undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -343,7 +346,7 @@ def _pieces(
             touches = sorted({*touches, *cut_columns(crop, 2)})
         if not touches:
             return whole
-        pairs = [_cut(ink, crop, keep, box, [cut]) for cut in touches]
+        pairs = _tall_options([_cut(ink, crop, keep, box, [cut]) for cut in touches], size)
         return _surest_pair(pairs, classify, two_ones=False) or whole
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
