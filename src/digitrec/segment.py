@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from digitrec.normalize import (
     SPECK_FRACTION,
@@ -103,10 +102,10 @@ UNSURE_WHOLE = 0.9
 # halves of two touching 0s read as 0 and 0. Where two digits touch, a column crosses one stroke (where they meet);
 # through the middle of one wide digit it crosses two or more (a 2's arc and its base). A cut whose every piece
 # reads as the digit the classifier is SURE_PIECE sure the whole is, at a column crossing at least ECHO_STROKES
-# separate strokes, is undone. So is a cut through a loop of a group the classifier is SURE_PIECE sure is one
-# digit: every cut column crosses at least ECHO_STROKES strokes and the hole they enclose (a wide 0 cut down its
-# middle reads as a 6 and a 3, or a 1 and a 7, each with full confidence). Two touching digits meet where a column
-# crosses one stroke, and leave no hole between them unless they touch twice.
+# separate strokes, is undone. So is a cut across the loop of a group the classifier is SURE_PIECE sure is one
+# digit, whatever the pieces read as: every cut column crosses at least ECHO_STROKES strokes (a wide 0, closed or
+# open, cut down its middle reads as a 6 and a 3 with full confidence). Two touching digits meet where a column
+# crosses one stroke.
 ECHO_STROKES = 2
 # A digit drawn in strokes that do not touch may come apart into a short piece and a tall one that overlap
 # sideways too little to be grouped (a 4's left arm and bar beside its long stroke, read as 1 and 1 or 6 and 1).
@@ -394,12 +393,9 @@ def _echoes(
 
 
 def _across_loop(whole: list[Normalized], keep: np.ndarray, cuts: list[int], classify: Classifier) -> bool:
-    """Whether the columns ``cuts`` all cut across a loop of a group (its strokes' mask ``keep``) that the classifier
-    is sure is one digit (``whole``): each crosses at least ``ECHO_STROKES`` strokes and a hole they enclose."""
+    """Whether the columns ``cuts`` all cut across the loop of a group (its strokes' mask ``keep``) that the
+    classifier is sure is one digit (``whole``): each crosses at least ``ECHO_STROKES`` strokes."""
     if not cuts or len(whole) != 1 or _crossings(keep, cuts) < ECHO_STROKES:
-        return False
-    holes = ndimage.binary_fill_holes(keep) & ~keep
-    if not all(holes[:, cut].any() for cut in cuts):
         return False
     return bool(classify(whole[0].image[np.newaxis]).max() >= SURE_PIECE)
 
