@@ -325,9 +325,10 @@ def _pieces(
     is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
     and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
-    (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2). A cut into
-    pieces that all echo the whole (``_echoes``), or across a loop of a digit read surely (``_across_loop``), is
-    undone.
+    (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2), unless the
+    classifier is surer of the whole than of them and neither reads as the whole's digit (``_surer_whole``). A
+    cut into pieces that all echo the whole (``_echoes``), or across a loop of a digit read surely
+    (``_across_loop``), is undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -346,7 +347,10 @@ def _pieces(
         if not touches:
             return whole
         pairs = _tall_options([_cut(ink, crop, keep, box, [cut]) for cut in touches], size)
-        return _surest_pair(pairs, classify, two_ones=False) or whole
+        pair = _surest_pair(pairs, classify, two_ones=False)
+        if pair is None or _surer_whole(whole[0], pair, classify):
+            return whole
+        return pair
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
@@ -398,6 +402,15 @@ def _across_loop(whole: list[Normalized], keep: np.ndarray, cuts: list[int], cla
     if not cuts or len(whole) != 1 or _crossings(keep, cuts) < ECHO_STROKES:
         return False
     return bool(classify(whole[0].image[np.newaxis]).max() >= SURE_PIECE)
+
+
+def _surer_whole(whole: Normalized, pair: list[Normalized], classify: Classifier) -> bool:
+    """Whether the classifier is surer of a group read whole than of the less sure of the two pieces it was cut
+    into, neither of which reads as the whole's digit: one digit, its sides read as others (an open or serif 0
+    read as a 1 and a 7)."""
+    probabilities = classify(np.stack([piece.image for piece in [whole, *pair]]))
+    digits, sureness = probabilities.argmax(axis=1), probabilities.max(axis=1)
+    return bool(sureness[0] > sureness[1:].min() and digits[0] not in digits[1:])
 
 
 def _unsure(piece: Normalized, classify: Classifier) -> bool:
