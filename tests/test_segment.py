@@ -308,16 +308,16 @@ def test_a_digit_the_classifier_is_unsure_of_is_not_cut_into_a_short_piece():
     assert len(digits) == 3
 
 
-def sides_of_a_zero(whole: float) -> segment.Classifier:
-    """A classifier that reads a broad piece as a 0 (``whole`` sure) and a narrow one as a 1, a middling one as a
-    7 (0.995 sure), as the sides of an open or serif 0 read."""
+def sides_of_a_zero(whole: float, broad: float) -> segment.Classifier:
+    """A classifier that reads a piece at least ``broad`` times as wide as tall as a 0 (``whole`` sure), a narrow
+    one as a 1 and a middling one as a 7 (0.995 sure), as the sides of an open or serif 0 read."""
 
     def classify(images: np.ndarray) -> np.ndarray:
         probabilities = np.zeros((len(images), 10), dtype=np.float32)
         for index, image in enumerate(images):
             rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
             aspect = cols.size / rows.size
-            if aspect >= 0.55:
+            if aspect >= broad:
                 probabilities[index, 0] = whole
             else:
                 probabilities[index, 1 if aspect < 0.3 else 7] = 0.995
@@ -326,22 +326,29 @@ def sides_of_a_zero(whole: float) -> segment.Classifier:
     return classify
 
 
-def open_zero() -> np.ndarray:
+def open_zero(width: int) -> np.ndarray:
+    """Two 1s and a 0 ``width`` wide, open at the top: two sides joined at the bottom, the right one with a serif."""
     image, draw = paper()
     for x in (40, 130):
         draw.line([(x, 50), (x, 160)], fill=0, width=10)
-    draw.line([(250, 50), (250, 130)], fill=0, width=10)  # a 0 open at the top: two sides joined at the bottom,
-    draw.arc([250, 100, 320, 160], start=0, end=180, fill=0, width=10)  # the right one with a serif
-    draw.line([(320, 130), (320, 50), (300, 60)], fill=0, width=10)
+    right = 250 + width
+    draw.line([(250, 50), (250, 130)], fill=0, width=10)
+    draw.arc([250, 100, right, 160], start=0, end=180, fill=0, width=10)
+    draw.line([(right, 130), (right, 50), (right - 20, 60)], fill=0, width=10)
     return gray(image)
 
 
-def test_a_digit_read_surer_whole_than_its_sides_is_not_parted():
-    assert len(segment.split_digits(open_zero(), classify=sides_of_a_zero(1.0))) == 3
+SIZES = [(70, 0.55), (150, 1.0)]  # a 0 no wider than one digit, and one wider than any (its halves are broad)
 
 
-def test_touching_digits_read_less_surely_whole_than_apart_are_parted():
-    assert len(segment.split_digits(open_zero(), classify=sides_of_a_zero(0.992))) == 4
+@pytest.mark.parametrize(("width", "broad"), SIZES)
+def test_a_digit_read_surer_whole_than_its_sides_is_not_parted(width, broad):
+    assert len(segment.split_digits(open_zero(width), classify=sides_of_a_zero(1.0, broad))) == 3
+
+
+@pytest.mark.parametrize(("width", "broad"), SIZES)
+def test_touching_digits_read_less_surely_whole_than_apart_are_parted(width, broad):
+    assert len(segment.split_digits(open_zero(width), classify=sides_of_a_zero(0.992, broad))) == 4
 
 
 def ones_and_fours(images: np.ndarray) -> np.ndarray:

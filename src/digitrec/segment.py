@@ -325,9 +325,9 @@ def _pieces(
     is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
     and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
-    (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2), unless the
-    classifier is surer of the whole than of them and neither reads as the whole's digit (``_surer_whole``). A
-    cut into pieces that all echo the whole (``_echoes``), or across a loop of a digit read surely
+    (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2). A cut into
+    two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``),
+    into pieces that all echo the whole (``_echoes``), or across a loop of a digit read surely
     (``_across_loop``), is undone.
     """
     box = union_box([stroke.box for stroke in group])
@@ -369,7 +369,8 @@ def _pieces(
         best = _surest_pair(_tall_options(options, size), classify) or best
     cuts = next(cuts for cuts, option in choices if option is best)
     whole = options[0]  # a count of one: no cut
-    return whole if _echoes(best, whole, keep, cuts, classify) or _across_loop(whole, keep, cuts, classify) else best
+    undone = (len(best) == 2 and _surer_whole(whole[0], best, classify)) or _echoes(best, whole, keep, cuts, classify)
+    return whole if undone or _across_loop(whole, keep, cuts, classify) else best
 
 
 def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
