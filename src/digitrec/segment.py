@@ -98,14 +98,11 @@ SURE_PIECE = 0.99
 # least ink near its middle, when the classifier is SURE_PIECE sure of two tall pieces. The recognizer's own
 # threshold for an unsure digit is about 0.83; a little above it, a doubtful whole is still tried.
 UNSURE_WHOLE = 0.9
-# The parts of one wide digit may each read as the digit itself (the halves of a long 2 read as 2 and 2), as the
-# halves of two touching 0s read as 0 and 0. Where two digits touch, a column crosses one stroke (where they meet);
-# through the middle of one wide digit it crosses two or more (a 2's arc and its base). A cut whose every piece
-# reads as the digit the classifier is SURE_PIECE sure the whole is, at a column crossing at least ECHO_STROKES
-# separate strokes, is undone. So is a cut across the loop of a group the classifier is SURE_PIECE sure is one
-# digit, whatever the pieces read as: every cut column crosses at least ECHO_STROKES strokes (a wide 0, closed or
-# open, cut down its middle reads as a 6 and a 3 with full confidence). Two touching digits meet where a column
-# crosses one stroke.
+# The parts of one wide digit may read as digits the classifier is sure of: the halves of a long 2 as 2 and 2, of
+# a wide 0, closed or open, as a 6 and a 3 (as the halves of two touching 0s read as 0 and 0). Where two digits
+# touch, a column crosses one stroke (where they meet); through the middle of one wide digit it crosses two or
+# more (a 2's arc and its base, a 0's top and bottom). A cut at columns each crossing at least ECHO_STROKES
+# separate strokes of a group the classifier is SURE_PIECE sure is one digit is undone.
 ECHO_STROKES = 2
 # A digit drawn in strokes that do not touch may come apart into a short piece and a tall one that overlap
 # sideways too little to be grouped (a 4's left arm and bar beside its long stroke, read as 1 and 1 or 6 and 1).
@@ -326,9 +323,9 @@ def _pieces(
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
     and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
     (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2). A cut into
-    two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``),
-    into pieces that all echo the whole (``_echoes``), or across a loop of a digit read surely
-    (``_across_loop``), is undone.
+    two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``), or
+    across the loop of a digit read surely (``_across_loop``: the halves of a long 2 read as 2 and 2, of a wide 0
+    as 6 and 3), is undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -369,8 +366,8 @@ def _pieces(
         best = _surest_pair(_tall_options(options, size), classify) or best
     cuts = next(cuts for cuts, option in choices if option is best)
     whole = options[0]  # a count of one: no cut
-    undone = (len(best) == 2 and _surer_whole(whole[0], best, classify)) or _echoes(best, whole, keep, cuts, classify)
-    return whole if undone or _across_loop(whole, keep, cuts, classify) else best
+    surer_whole = len(best) == 2 and _surer_whole(whole[0], best, classify)
+    return whole if surer_whole or _across_loop(whole, keep, cuts, classify) else best
 
 
 def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
@@ -382,19 +379,6 @@ def _crossings(keep: np.ndarray, cuts: list[int]) -> int:
         edges = np.flatnonzero(np.diff(np.concatenate(([0], keep[:, cut].astype(np.int8), [0]))))
         crossings.append(int((edges[1::2] - edges[::2] >= HAIR_SHARE * pen).sum()))
     return min(crossings, default=0)
-
-
-def _echoes(
-    pieces: list[Normalized], whole: list[Normalized], keep: np.ndarray, cuts: list[int], classify: Classifier
-) -> bool:
-    """Whether pieces cut from a group (its strokes' mask ``keep``) at columns ``cuts`` are parts of one wide digit:
-    every cut crosses at least ``ECHO_STROKES`` strokes, and every piece reads as the digit the classifier is sure
-    the whole group is."""
-    if len(pieces) < 2 or len(whole) != 1 or _crossings(keep, cuts) < ECHO_STROKES:
-        return False
-    probabilities = classify(np.stack([piece.image for piece in [*whole, *pieces]]))
-    digits = probabilities.argmax(axis=1)
-    return bool(probabilities[0].max() >= SURE_PIECE and (digits[1:] == digits[0]).all())
 
 
 def _across_loop(whole: list[Normalized], keep: np.ndarray, cuts: list[int], classify: Classifier) -> bool:
