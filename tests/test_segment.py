@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -80,6 +82,20 @@ def sure_of(digit: int) -> segment.Classifier:
 sure_of_anything = sure_of(0)  # as sure of two touching digits read as one as of each digit alone
 
 
+def by_ink_shape(read: Callable[[int, int], tuple[int, float]]) -> segment.Classifier:
+    """A classifier that judges each image by the rows and columns its ink spans alone: ``read(rows, cols)`` gives
+    the digit and how sure it is of it."""
+
+    def classify(images: np.ndarray) -> np.ndarray:
+        probabilities = np.zeros((len(images), 10), dtype=np.float32)
+        for index, image in enumerate(images):
+            digit, sureness = read(np.count_nonzero(image.any(axis=1)), np.count_nonzero(image.any(axis=0)))
+            probabilities[index, digit] = sureness
+        return probabilities
+
+    return classify
+
+
 def test_touching_digits_are_split_even_when_the_classifier_is_sure_of_one():
     image, draw = paper(800)
     for x in (60, 200, 340):
@@ -140,14 +156,8 @@ def test_touch_columns_find_a_thin_joint_between_tall_strokes():
     assert segment.touch_columns(keep, min_height=80, min_width=10) == []
 
 
-def sure_of_wide_ones(images: np.ndarray) -> np.ndarray:
-    """A classifier fully sure of a piece whose ink is wider than tall (two touching digits read as one), and
-    SURE_PIECE sure of any other."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    for index, image in enumerate(images):
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        probabilities[index, 0] = 1.0 if cols.size > rows.size else segment.SURE_PIECE
-    return probabilities
+# Fully sure of a piece whose ink is wider than tall (two touching digits read as one), SURE_PIECE sure of any other.
+sure_of_wide_ones = by_ink_shape(lambda rows, cols: (0, 1.0 if cols > rows else segment.SURE_PIECE))
 
 
 def test_a_group_wider_than_any_digit_is_split_when_sure_of_both_halves():
@@ -270,14 +280,8 @@ def test_a_margin_line_leaning_in_perspective_is_no_digit():
     assert 85 <= digits[0].box[3] <= 100
 
 
-def sure_of_narrow_ones(images: np.ndarray) -> np.ndarray:
-    """A classifier sure of a piece much narrower than tall (one digit) and unsure of a broader one (two touching
-    digits read as one)."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    for index, image in enumerate(images):
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        probabilities[index, 0] = 1.0 if cols.size < 0.6 * rows.size else 0.5
-    return probabilities
+# Sure of a piece much narrower than tall (one digit), unsure of a broader one (two touching digits read as one).
+sure_of_narrow_ones = by_ink_shape(lambda rows, cols: (0, 1.0 if cols < 0.6 * rows else 0.5))
 
 
 def test_touching_digits_no_wider_than_one_are_split_when_the_classifier_is_unsure_of_the_whole():
@@ -289,13 +293,8 @@ def test_touching_digits_no_wider_than_one_are_split_when_the_classifier_is_unsu
     assert len(segment.split_digits(gray(image), classify=sure_of_narrow_ones)) == 4
 
 
-def unsure_of_middling(images: np.ndarray) -> np.ndarray:
-    """A classifier sure of a piece much narrower than tall or wider than tall, and unsure of one in between."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    for index, image in enumerate(images):
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        probabilities[index, 6] = 1.0 if not 0.6 * rows.size <= cols.size <= 0.9 * rows.size else 0.5
-    return probabilities
+# Sure of a piece much narrower than tall or wider than tall, unsure of one in between.
+unsure_of_middling = by_ink_shape(lambda rows, cols: (6, 1.0 if not 0.6 * rows <= cols <= 0.9 * rows else 0.5))
 
 
 def test_a_digit_the_classifier_is_unsure_of_is_not_cut_into_a_short_piece():
@@ -312,18 +311,11 @@ def sides_of_a_zero(whole: float, broad: float) -> segment.Classifier:
     """A classifier that reads a piece at least ``broad`` times as wide as tall as a 0 (``whole`` sure), a narrow
     one as a 1 and a middling one as a 7 (0.995 sure), as the sides of an open or serif 0 read."""
 
-    def classify(images: np.ndarray) -> np.ndarray:
-        probabilities = np.zeros((len(images), 10), dtype=np.float32)
-        for index, image in enumerate(images):
-            rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-            aspect = cols.size / rows.size
-            if aspect >= broad:
-                probabilities[index, 0] = whole
-            else:
-                probabilities[index, 1 if aspect < 0.3 else 7] = 0.995
-        return probabilities
+    def read(rows: int, cols: int) -> tuple[int, float]:
+        aspect = cols / rows
+        return (0, whole) if aspect >= broad else (1 if aspect < 0.3 else 7, 0.995)
 
-    return classify
+    return by_ink_shape(read)
 
 
 def open_zero(width: int) -> np.ndarray:
@@ -351,13 +343,8 @@ def test_touching_digits_read_less_surely_whole_than_apart_are_parted(width, bro
     assert len(segment.split_digits(open_zero(width), classify=sides_of_a_zero(0.992, broad))) == 4
 
 
-def ones_and_fours(images: np.ndarray) -> np.ndarray:
-    """A classifier sure that a narrow piece is a 1 and that anything broader is a 4."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    for index, image in enumerate(images):
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        probabilities[index, 1 if cols.size < 0.5 * rows.size else 4] = 1.0
-    return probabilities
+# Sure that a narrow piece is a 1 and that anything broader is a 4.
+ones_and_fours = by_ink_shape(lambda rows, cols: (1 if cols < 0.5 * rows else 4, 1.0))
 
 
 def test_an_open_four_is_not_parted_into_two_ones():
@@ -384,14 +371,9 @@ def test_a_wide_digit_whose_halves_read_as_itself_stays_whole():
     assert digits[2].box[2] > 150
 
 
-def zero_when_wide(images: np.ndarray) -> np.ndarray:
-    """A classifier fully sure that a piece wider than tall is a 0, and fully sure that any other is a 6 (as the
-    halves of a wide 0 read: a 6 and a 3, a 1 and a 7)."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    for index, image in enumerate(images):
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        probabilities[index, 0 if cols.size > rows.size else 6] = 1.0
-    return probabilities
+# Fully sure that a piece wider than tall is a 0, and that any other is a 6 (as the halves of a wide 0 read: a 6
+# and a 3, a 1 and a 7).
+zero_when_wide = by_ink_shape(lambda rows, cols: (0 if cols > rows else 6, 1.0))
 
 
 @pytest.mark.parametrize("gap", [0, 40])
@@ -406,13 +388,8 @@ def test_a_wide_zero_is_not_cut_down_its_middle(gap):
     assert digits[1].box[2] > 170
 
 
-def unsure_of_flat_ones(images: np.ndarray) -> np.ndarray:
-    """A classifier unsure of a piece wider than tall (a 4's bar come apart) and sure of any other."""
-    probabilities = np.zeros((len(images), 10), dtype=np.float32)
-    for index, image in enumerate(images):
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        probabilities[index, 4] = 0.5 if cols.size > 1.05 * rows.size else 1.0
-    return probabilities
+# Unsure of a piece wider than tall (a 4's bar come apart), sure of any other.
+unsure_of_flat_ones = by_ink_shape(lambda rows, cols: (4, 0.5 if cols > 1.05 * rows else 1.0))
 
 
 def test_a_short_piece_that_overlaps_a_digit_is_joined_to_it_when_the_classifier_is_sure_of_both():
