@@ -45,6 +45,13 @@ def encode(image: Image.Image, fmt: str = "PNG", **options) -> bytes:
     return buffer.getvalue()
 
 
+def with_sensor_noise(image: Image.Image, amount: int) -> Image.Image:
+    """An RGB image with a camera sensor's noise: each channel of each pixel off by up to ``amount`` levels."""
+    pixels = np.asarray(image, dtype=np.int16)
+    noisy = pixels + np.random.default_rng(0).integers(-amount, amount, pixels.shape)
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+
 def mnist_on_paper(digit: np.ndarray, size: int = 200) -> Image.Image:
     """An MNIST digit (uint8 28x28, white on black) as dark ink on white paper at ``size`` pixels."""
     ink = Image.fromarray(255 - digit).resize((size, size), Image.Resampling.BICUBIC)

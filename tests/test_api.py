@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import io
 
-import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import drawn_digit, encode
+from tests.conftest import drawn_digit, encode, with_sensor_noise
 
 
 @pytest.fixture
@@ -37,9 +36,7 @@ def test_predict_multipart(client, seven_png):
 def test_a_phone_sized_upload_is_read(client, side):
     # Werkzeug's multipart parser reads the body in 64 KB chunks and held each chunk to the form's text-field cap:
     # with that cap at 64 KB, every upload larger than one chunk (any phone photo) was refused with a 413.
-    photo = drawn_digit("7", size=side).convert("RGB")
-    noisy = np.asarray(photo, dtype=np.int16) + np.random.default_rng(0).integers(-12, 12, (side, side, 3))
-    data = encode(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), "JPEG", quality=95)
+    data = encode(with_sensor_noise(drawn_digit("7", size=side).convert("RGB"), 12), "JPEG", quality=95)
     assert len(data) > 128 * 1024
     # The body is built here: the test client would spool a large one to a temporary file of its own.
     boundary = "----digitrecTestBoundary"

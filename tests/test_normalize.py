@@ -714,6 +714,12 @@ def test_a_line_missing_from_a_regular_ruling_is_found_where_its_ink_is():
     assert np.array_equal(normalize._ruling_completed(_ruling([10, 90]), strength), _ruling([10, 90]))
 
 
+def _ruled_lines_of_a_scan(mask: np.ndarray) -> np.ndarray:
+    """The ruled lines found in a scan whose ink is ``mask``, its strength the mask with a scanner's faint noise."""
+    noisy = np.random.default_rng(0).normal(0, 0.02, mask.shape).astype(np.float32)
+    return normalize._ruled_lines(mask, np.clip(mask + noisy, 0, 1).astype(np.float32))
+
+
 def test_the_rows_and_columns_of_a_grid_do_not_hide_each_other():
     # Squared paper scanned with a column of its grid by each edge: each row of the grid must reach beyond the
     # rest of the ink at both ends to be taken for a ruled line, and the columns were counted as that ink.
@@ -724,8 +730,7 @@ def test_the_rows_and_columns_of_a_grid_do_not_hide_each_other():
         mask[:, line] = True
     ring = np.hypot(*np.mgrid[-12:13, -12:13]) // 1
     mask[36:61, 39:64] |= (ring >= 8) & (ring <= 10)  # a 0 in the middle cell, touching two of the grid's lines
-    noisy = np.random.default_rng(0).normal(0, 0.02, mask.shape).astype(np.float32)
-    lines = normalize._ruled_lines(mask, np.clip(mask + noisy, 0, 1).astype(np.float32))
+    lines = _ruled_lines_of_a_scan(mask)
     for line in (3, 33, 63, 93):
         assert lines[line].mean() > 0.5, f"row {line}"
         assert lines[:, line].mean() > 0.5, f"column {line}"
@@ -742,8 +747,7 @@ def test_a_punched_hole_by_a_ruled_line_does_not_keep_it():
     disc = np.hypot(*np.mgrid[-4:5, -4:5]) <= 4
     mask[35:44, 2:11] |= disc  # the hole, its foot on the line at row 44
     mask[30:70, 60] = True  # a 1 crossing the middle line
-    noisy = np.random.default_rng(0).normal(0, 0.02, mask.shape).astype(np.float32)
-    lines = normalize._ruled_lines(mask, np.clip(mask + noisy, 0, 1).astype(np.float32))
+    lines = _ruled_lines_of_a_scan(mask)
     for line in (8, 44, 80):
         assert lines[line].mean() > 0.9, f"row {line}"
     assert not lines[30:70, 60].any() or lines[30:70, 60].sum() <= 3  # the 1 stays, but where the line crosses it

@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import io
 
-import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.conftest import encode, mnist_on_paper
+from tests.conftest import encode, mnist_on_paper, with_sensor_noise
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -60,9 +59,8 @@ def test_upload_a_phone_sized_photo(page, tmp_path):
     # Uploads over 64 KB were refused with "That file is too large" (the multipart parser's cap); a phone's photo
     # is megabytes.
     image = Image.open(io.BytesIO(seven_on_paper())).resize((3000, 3000), Image.Resampling.BICUBIC)
-    noisy = np.asarray(image, dtype=np.int16) + np.random.default_rng(0).integers(-10, 10, (3000, 3000, 3))
     photo = tmp_path / "phone.jpg"
-    photo.write_bytes(encode(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), "JPEG", quality=92))
+    photo.write_bytes(encode(with_sensor_noise(image, 10), "JPEG", quality=92))
     assert photo.stat().st_size > 1024 * 1024
     page.set_input_files("#file", str(photo))
     result = verdict(page)
