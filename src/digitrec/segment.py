@@ -386,7 +386,7 @@ def _across_loop(whole: list[Normalized], keep: np.ndarray, cuts: list[int], cla
     classifier is sure is one digit (``whole``): each crosses at least ``ECHO_STROKES`` strokes."""
     if not cuts or len(whole) != 1 or _crossings(keep, cuts) < ECHO_STROKES:
         return False
-    return bool(classify(whole[0].image[np.newaxis]).max() >= SURE_PIECE)
+    return _confidence(whole[0], classify) >= SURE_PIECE
 
 
 def _surer_whole(whole: Normalized, pair: list[Normalized], classify: Classifier) -> bool:
@@ -398,9 +398,14 @@ def _surer_whole(whole: Normalized, pair: list[Normalized], classify: Classifier
     return bool(sureness[0] > sureness[1:].min() and digits[0] not in digits[1:])
 
 
+def _confidence(piece: Normalized, classify: Classifier) -> float:
+    """How sure the classifier is of a piece read as one digit: its highest probability."""
+    return float(classify(piece.image[np.newaxis]).max())
+
+
 def _unsure(piece: Normalized, classify: Classifier) -> bool:
     """Whether the classifier is less than ``UNSURE_WHOLE`` sure of a piece read as one digit."""
-    return float(classify(piece.image[np.newaxis]).max()) < UNSURE_WHOLE
+    return _confidence(piece, classify) < UNSURE_WHOLE
 
 
 def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list[Normalized]]:
@@ -479,7 +484,7 @@ def _sureness(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Cl
     """How sure the classifier is of a group of strokes read whole as one digit."""
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
-    return float(classify(np.stack([piece.image for piece in _cut(ink, crop, keep, box, [])])).max())
+    return _confidence(_cut(ink, crop, keep, box, [])[0], classify)
 
 
 def split_digits(
