@@ -458,6 +458,25 @@ def test_a_margin_line_tilted_in_a_photo_is_found_whole():
     assert x >= 95 and 245 <= y <= 260 and h <= 110 and w <= 110
 
 
+def test_a_line_found_up_to_a_digit_and_running_on_beyond_it_reaches_beyond_the_rest():
+    # A grid's column through the last digit of a number is found only above the digit: below, it is too short to
+    # count on its own. That part, reaching the sheet's edge, counted as ink every line must reach beyond, and no
+    # column of the grid was taken out (each was read as a 1).
+    mask = np.zeros((240, 270), dtype=bool)  # a photo turned on its side: the columns run along the rows
+    for row in (38, 109, 180):
+        mask[row : row + 4] = True
+    mask[150:198, 143:207] = True  # a digit on the last line
+    runs = np.zeros_like(mask)
+    runs[37:43] = True
+    runs[108:114] = True
+    runs[179:185, :136] = True  # found up to the digit only
+    found = [(runs, np.zeros(270, dtype=int))]
+    lines = [line for line, _shifts in normalize._beyond_the_rest_straightened(found, mask, beyond_sheet=True)]
+    assert len(lines) == 1
+    rows = np.flatnonzero(lines[0].any(axis=1))
+    assert rows.min() == 37 and rows.max() == 184
+
+
 @settings(max_examples=150, deadline=None)
 @given(hnp.arrays(np.bool_, st.tuples(st.integers(1, 40), st.integers(1, 40))))
 def test_hand_written_morphology_equals_scipys(mask):

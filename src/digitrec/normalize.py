@@ -120,6 +120,8 @@ MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo 
 LINE_EDGE_SHARE = 0.8  # in photos, a line this share of the width long is taken to run edge to edge
 LINE_REST_MIN_SHARE = 0.002  # in photos, ink a line must reach beyond is at least this share of the image
 LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is above this
+LINE_RUN_ON = 0.05  # a line found up to a digit runs on beyond it where its ink reaches this share of the width
+LINE_RUN_GAP = 6  # ... from the edge, with gaps this wide at most
 # A ruled line is thin: the runs of a photo's rows that it makes are on average at most this share of the photo's
 # height (and LINE_MIN_THICK_ROWS) across. Runs across more rows are a digit's broad stroke (a brush on a drawing
 # canvas, a marker), as long as a line is where it fills the image.
@@ -625,16 +627,20 @@ def _beyond_the_rest_straightened(
     by a line's end, ``_solid_marks``). Runs on the same rows count as one line: a line that passes behind a
     digit may be found as two runs, one on each side.
     """
-    passes = []  # each pass's runs labelled, once
+    passes = []  # each pass's runs labelled, once, with the columns each line spans (``_line_spans``)
     for runs, shifts in found:
         labels, _count = ndimage.label(runs, structure=EIGHT_CONNECTED)
-        passes.append((labels, ndimage.find_objects(labels), shifts))
+        regions = ndimage.find_objects(labels)
+        passes.append((labels, regions, shifts, _line_spans(regions, _shear(mask, shifts))))
     near = np.zeros_like(mask)
-    for labels, regions, shifts in passes:
+    for labels, regions, shifts, spans in passes:
         band = ndimage.maximum_filter1d(labels > 0, size=5, axis=0)
-        for rows, columns in regions:
-            if columns.stop - columns.start >= LINE_EDGE_SHARE * labels.shape[1]:
+        for (rows, columns), (start, stop) in zip(regions, spans):
+            if stop - start >= LINE_EDGE_SHARE * labels.shape[1]:
                 band[rows] = True
+            around = slice(max(0, rows.start - 2), rows.stop + 2)
+            band[around, start : columns.start] = True  # where it runs on unfound
+            band[around, columns.stop : stop] = True
         near |= _shear(band, -shifts)
     rest = mask & ~near
     if beyond_sheet:
@@ -648,16 +654,45 @@ def _beyond_the_rest_straightened(
         rest = kept[rest_labels]
     positions = np.flatnonzero(rest.any(axis=0))
     margin = 0.05 * mask.shape[1]
-    for labels, regions, shifts in passes:
+    for labels, regions, shifts, spans in passes:
         lines = np.zeros(labels.shape, dtype=bool)
         for index, region in enumerate(regions, start=1):
-            same_line = [other for other in regions if _overlaps(other[0], region[0])]
-            start = min(other[1].start for other in same_line)
-            stop = max(other[1].stop for other in same_line)
+            same_line = [span for other, span in zip(regions, spans) if _overlaps(other[0], region[0])]
+            start = min(span[0] for span in same_line)
+            stop = max(span[1] for span in same_line)
             if positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin):
                 lines[region] |= labels[region] == index
         if lines.any():
             yield lines, shifts
+
+
+def _line_spans(regions: list[tuple[slice, slice]], mask: np.ndarray) -> list[tuple[int, int]]:
+    """The columns (start, stop) each straightened line run (``regions``) spans, taken on to the image's edge where
+    the line runs on unfound beyond what stops it: ``mask`` (straightened) holds ink in the run's rows (and one
+    more on each side), and none two and three rows further out, from that edge inward along at least
+    ``LINE_RUN_ON`` of the width, with gaps of at most ``LINE_RUN_GAP`` columns (where other lines were taken out).
+
+    A line that a digit crosses may be found only up to the digit, where its part beyond is too short to count on
+    its own (a grid's column through the last digit of a number): that part is the line's, not ink the line must
+    reach beyond.
+    """
+    width = mask.shape[1]
+    spans = []
+    for rows, columns in regions:
+        drawn = mask[max(0, rows.start - 1) : rows.stop + 1].any(axis=0)
+        beside = mask[max(0, rows.start - 4) : max(0, rows.start - 2)].any(axis=0)
+        beside |= mask[rows.stop + 2 : rows.stop + 4].any(axis=0)
+        drawn &= ~beside  # a line is thin: what lies beyond the sheet is broad
+        bridged = ndimage.maximum_filter1d(drawn, size=LINE_RUN_GAP + 1, mode="nearest")
+        bridged = ndimage.minimum_filter1d(bridged, size=LINE_RUN_GAP + 1, mode="nearest")
+        least = LINE_RUN_ON * width
+        start, stop = columns.start, columns.stop
+        if start > 0 and (bridged[:start].all() or np.argmin(bridged) >= least):
+            start = 0
+        if stop < width and (bridged[stop:].all() or np.argmin(bridged[::-1]) >= least):
+            stop = width
+        spans.append((start, stop))
+    return spans
 
 
 def _solid_marks(mask: np.ndarray) -> np.ndarray:
