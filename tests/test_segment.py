@@ -20,6 +20,12 @@ def gray(image: Image.Image) -> np.ndarray:
     return np.asarray(image, dtype=np.float32) / 255.0
 
 
+def with_noise(image: Image.Image) -> np.ndarray:
+    """A drawing as a photo's grayscale: the paper's grain as sensor noise."""
+    noise = np.random.default_rng(1).normal(0, 0.01, (image.height, image.width)).astype(np.float32)
+    return np.clip(gray(image) + noise, 0, 1)
+
+
 def test_separate_digits_come_left_to_right_with_boxes():
     image, draw = paper()
     starts = [60, 220, 400]
@@ -238,8 +244,7 @@ def ruled_sheet_in_perspective(digit: bool = False, table: bool = False) -> np.n
         draw.polygon([(250, 0), (480, 0), (480, 22)], fill=60)
     if digit:
         draw.line([(200, 300), (240, 300), (215, 360)], fill=20, width=6)  # a 7
-    noise = np.random.default_rng(1).normal(0, 0.01, (640, 480)).astype(np.float32)
-    return np.clip(gray(image) + noise, 0, 1)
+    return with_noise(image)
 
 
 def test_a_blank_ruled_sheet_in_perspective_is_no_number():
@@ -267,8 +272,7 @@ def ruled_sheet_with_a_leaning_margin(digit: bool) -> np.ndarray:
     draw.line([(104, 0), (40, 640)], fill=140, width=3)
     if digit:
         draw.ellipse([(100, 280), (170, 370)], outline=20, width=8)
-    noise = np.random.default_rng(1).normal(0, 0.01, (640, 480)).astype(np.float32)
-    return np.clip(gray(image) + noise, 0, 1)
+    return with_noise(image)
 
 
 def test_a_margin_line_leaning_in_perspective_is_no_digit():
@@ -401,3 +405,33 @@ def test_a_short_piece_that_overlaps_a_digit_is_joined_to_it_when_the_classifier
     digits = segment.split_digits(gray(image), classify=unsure_of_flat_ones)
     assert len(digits) == 3
     assert digits[1].box[0] <= 240 and digits[1].box[0] + digits[1].box[2] >= 340
+
+
+def test_a_digit_a_margin_line_cuts_in_two_is_one_digit():
+    # The loop of a 9 cut from its stem by the margin line read as a 6 the classifier was sure of: "9" read "61".
+    image, draw = paper()
+    image.paste(225, (0, 0, 600, 200))
+    draw.line([(152, 0), (152, 200)], fill=140, width=4)  # the margin line
+    draw.ellipse([105, 50, 165, 100], outline=20, width=8)  # a 9's loop across it ...
+    draw.line([(161, 75), (161, 160)], fill=20, width=8)  # ... and its stem
+    for x in (300, 450):
+        draw.ellipse([x, 50, x + 80, 160], outline=20, width=8)
+    digits = segment.split_digits(with_noise(image), classify=sure_of_anything)
+    assert [digit.box[0] // 10 for digit in digits] == [10, 30, 45]
+    assert digits[0].box[0] + digits[0].box[2] >= 164
+
+
+# Sure of a piece at least half as wide as tall, unsure of a narrower one (half of a 0).
+unsure_of_slivers = by_ink_shape(lambda rows, cols: (0, 1.0 if cols >= 0.5 * rows else 0.6))
+
+
+def test_the_halves_of_a_digit_a_margin_line_cuts_down_its_middle_are_one_digit():
+    # Both halves are as tall as the number's digits: "0" read as "17" (a 7 cut by the margin line read "17").
+    image, draw = paper()
+    image.paste(225, (0, 0, 600, 200))
+    draw.line([(152, 0), (152, 200)], fill=140, width=4)  # the margin line
+    for x in (112, 300, 450):  # the first 0 written across it
+        draw.ellipse([x, 50, x + 80, 160], outline=20, width=8)
+    digits = segment.split_digits(with_noise(image), classify=unsure_of_slivers)
+    assert [digit.box[0] // 10 for digit in digits] == [11, 30, 45]
+    assert digits[0].box[2] >= 78

@@ -10,7 +10,8 @@ column crossed by about one stroke, between two pieces as tall as the number's d
 sure of, or, when the classifier is unsure of it whole, at its thinnest column near the middle. The classifier is
 asked again only about doubtful pieces: a cut whose pieces all read as the digit the whole reads as, made across
 two strokes, is one wide digit (a long 2 is not 22), and a short piece it is unsure of joins the digit it
-overlaps when it is sure of the two together (a 4 in two strokes).
+overlaps when it is sure of the two together (a 4 in two strokes), as do the pieces of a digit that a line taken
+out of the image (a margin line, a grid's column) cut apart.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ TOUCH_INK = 1.25
 TOUCH_HEIGHT = 0.8
 MIN_PIECE_WIDTH = 0.1
 SURE_PIECE = 0.99
+LINE_GAP_ROWS = 0.8  # a line taken out between two pieces crosses this share of the rows they share
 # A group wider than WIDE_SHARE of the number's digit height is wider than nearly every single digit (about 1 in
 # 2000 MNIST digits in a number), yet the classifier may be as sure of it whole as of one digit (two touching 0s
 # read as one 0), and its width costs too little to outweigh that. Such a group is cut in two when the classifier
@@ -452,24 +454,34 @@ def _join_short_pieces(
 ) -> list[list[Stroke]]:
     """The groups (left to right), each one shorter than ``TOUCH_HEIGHT`` of the digits' ``height`` (working
     pixels) that the classifier is unsure of joined to a neighbour it touches or overlaps sideways, when the
-    classifier is ``SURE_PIECE`` sure of the two together and they are no wider than one digit."""
+    classifier is ``SURE_PIECE`` sure of the two together and they are no wider than one digit.
+
+    A group and its neighbour on the other side of a line taken out of the ink (``_across_line``: a margin line, a
+    grid's column through a digit) are joined, whatever their height, when the classifier is ``SURE_PIECE`` sure
+    of the two together and at least as sure as of the group alone (the loop of a 9 cut from its stem reads as a
+    6, the halves of a 0 as 1 and 7); the line's width is none of theirs."""
+    removed = ink.mask & (labels == 0)  # the lines find_strokes took out
     groups = list(groups)
     index = 0
     while index < len(groups) and len(groups) > 1:
         box = union_box([stroke.box for stroke in groups[index]])
-        if box[3] >= TOUCH_HEIGHT * height or _sureness(ink, labels, groups[index], classify) >= SURE_PIECE:
-            index += 1
-            continue
+        short = box[3] < TOUCH_HEIGHT * height
+        alone = None
         best, sureness = None, SURE_PIECE
         for other in (index - 1, index + 1):
             if not 0 <= other < len(groups):
                 continue
             other_box = union_box([stroke.box for stroke in groups[other]])
-            joined = union_box([box, other_box])
-            if _gap_x(box, other_box) > 0 or joined[2] > WIDE_SHARE * height:
+            gap = _gap_x(box, other_box)
+            line = gap if gap > 0 and _across_line(box, other_box, removed, height) else 0
+            if gap > line or union_box([box, other_box])[2] - line > WIDE_SHARE * height or not (short or line):
                 continue
+            if alone is None:
+                alone = _sureness(ink, labels, groups[index], classify)
+            if alone >= SURE_PIECE and not line:
+                continue  # a short digit the classifier is sure of stays a digit
             together = _sureness(ink, labels, groups[index] + groups[other], classify)
-            if together >= sureness:
+            if together >= max(sureness, alone):
                 best, sureness = other, together
         if best is None:
             index += 1
@@ -478,6 +490,20 @@ def _join_short_pieces(
         del groups[index]
         index = max(0, index - 1)
     return groups
+
+
+def _across_line(
+    a: tuple[int, int, int, int], b: tuple[int, int, int, int], removed: np.ndarray, height: float
+) -> bool:
+    """Whether the gap between two boxes side by side is a line taken out of the ink along the columns (a margin
+    line, a grid's column): no wider than ``PIECE_GAP`` of the digits' ``height``, with ``removed`` ink in it along
+    ``LINE_GAP_ROWS`` of the rows both boxes span (a ruled line along the rows crosses a few)."""
+    left = min(a[0] + a[2], b[0] + b[2])
+    right = max(a[0], b[0])
+    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+    if bottom <= top or right <= left or right - left > PIECE_GAP * height:
+        return False
+    return bool(removed[top:bottom, left:right].any(axis=1).mean() >= LINE_GAP_ROWS)
 
 
 def _sureness(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Classifier) -> float:
