@@ -414,6 +414,20 @@ def test_a_digit_beside_a_larger_flat_mark_is_found():
     assert 395 <= x <= 405 and 245 <= y <= 255 and h >= 85
 
 
+def test_a_faint_rim_coming_in_from_the_edge_is_not_taken_over_a_darker_digit():
+    # A thumb's rim at the first look's size is a thin arc touching the border, larger than a digit drawn with a
+    # fine pen and fainter than it by half: it was taken for the digit (a 7 read as a 6, a 4 as a 1).
+    paper = np.full((480, 640), 0.85, np.float32)
+    rows, cols = np.mgrid[0:480, 0:640]
+    paper[np.abs(np.hypot(rows - 380, cols - 700) - 110) <= 4] = 0.62  # the rim, from beyond the right edge
+    paper[150:250, 300:310] = 0.25  # a 1
+    noise = np.random.default_rng(0).normal(0, 0.01, paper.shape).astype(np.float32)
+    result = normalize.normalize_digit(np.clip(paper + noise, 0, 1))
+    assert result is not None
+    x, y, w, h = result.box
+    assert 295 <= x <= 305 and 145 <= y <= 155 and w <= 20 and h <= 110
+
+
 def ring(paper: np.ndarray, centre: tuple[int, int], radius: int, width: int, tone: float = 0.15) -> None:
     """Draw a 0 (a ring) on ``paper`` in place."""
     rows, cols = np.mgrid[0 : paper.shape[0], 0 : paper.shape[1]]

@@ -52,6 +52,7 @@ POLARITY_TAIL = 0.2
 WHITE_PAPER = 0.85
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
+BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
 NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
@@ -1049,9 +1050,12 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
         # nothing else does: ink that reaches the border must be clearly darker than the paper to count.
-        strokes = [
-            s for s in strokes if not (touches_border(s) and stroke_contrast(ink, labels, s) < BORDER_MIN_CONTRAST)
-        ]
+        # Nor is what touches the border less than half as dark as the darkest mark clear of it (a thumb's rim
+        # beside a digit), specks apart.
+        marks = without_specks(sorted(strokes, key=lambda s: s.area, reverse=True))[0]
+        clear = max((stroke_contrast(ink, labels, s) for s in marks if not touches_border(s)), default=0.0)
+        least = max(BORDER_MIN_CONTRAST, BORDER_RELATIVE_CONTRAST * clear)
+        strokes = [s for s in strokes if not (touches_border(s) and stroke_contrast(ink, labels, s) < least)]
         if not ink.flat_paper:
             # What lies beyond a photographed or scanned sheet is no digit even alone (a blank sheet shot at a
             # tilt). On a drawing canvas, a stroke may run along the edge: there it goes only when a digit remains.
