@@ -217,6 +217,19 @@ def test_a_canvas_stroke_to_the_edge_is_no_ruled_line():
     assert x == 0 and y + h >= 230 and w >= 195
 
 
+def test_a_huge_brush_digit_spanning_the_canvas_is_no_frame():
+    # A 0 drawn with a huge brush off the canvas's right edge spans it; with a tap of the brush inside, it was
+    # dropped as a frame (a photo's dark border) and the tap read as the digit.
+    canvas = np.ones((280, 280), np.float32)
+    rows, cols = np.mgrid[0:280, 0:280]
+    canvas[np.abs(np.hypot(rows - 140, cols - 155) - 115) <= 22] = 0.0
+    canvas[np.hypot(rows - 140, cols - 155) <= 20] = 0.0
+    result = normalize.normalize_digit(canvas)
+    assert result is not None
+    x, y, w, h = result.box
+    assert x <= 20 and y <= 5 and w >= 255 and h >= 270
+
+
 def _boxed_seven(box: bool) -> np.ndarray:
     """A photo of a form's field: a printed box round a handwritten '7' (the box touching nothing), or no box."""
     image = Image.new("L", (300, 300), 225)
@@ -489,6 +502,16 @@ def test_a_line_found_up_to_a_digit_and_running_on_beyond_it_reaches_beyond_the_
     assert len(lines) == 1
     rows = np.flatnonzero(lines[0].any(axis=1))
     assert rows.min() == 37 and rows.max() == 184
+
+
+def test_a_run_along_the_images_edge_is_not_taken_on_beyond_what_stops_it():
+    # The sheet's bottom edge, found as a run up to a thumb coming in across it: taken on to the photo's corner
+    # it was a line cut out of the thumb's rim, and the rest of the thumb, cut off the border, read as a 9.
+    mask = np.zeros((100, 200), dtype=bool)
+    mask[40:42, 0:200] = True  # a ruled line, found up to a digit on it
+    mask[97:99, 0:200] = True  # the sheet's edge, found up to a thumb
+    rows_and_columns = [(slice(40, 42), slice(0, 120)), (slice(97, 99), slice(0, 120))]
+    assert normalize._line_spans(rows_and_columns, mask) == [(0, 200), (0, 120)]
 
 
 @settings(max_examples=150, deadline=None)

@@ -53,6 +53,7 @@ WHITE_PAPER = 0.85
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
+HUGE_BRUSH_SHARE = 0.08  # on a canvas, a mark spanning it with a stroke this share of its size wide is a digit
 NOISE_SIGMAS = 6.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
@@ -672,16 +673,20 @@ def _line_spans(regions: list[tuple[slice, slice]], mask: np.ndarray) -> list[tu
     the line runs on unfound beyond what stops it: ``mask`` (straightened) holds ink in the run's rows (and one
     more on each side), and none two and three rows further out, from that edge inward along at least
     ``LINE_RUN_ON`` of the width, with gaps of at most ``LINE_RUN_GAP`` columns (where other lines were taken out).
+    A run along the image's top or bottom edge (the sheet's edge, the table beyond it) is taken as found.
 
     A line that a digit crosses may be found only up to the digit, where its part beyond is too short to count on
     its own (a grid's column through the last digit of a number): that part is the line's, not ink the line must
     reach beyond.
     """
-    width = mask.shape[1]
+    height, width = mask.shape
     spans = []
     for rows, columns in regions:
+        if rows.start < 4 or rows.stop + 4 > height:  # along the image's edge: the sheet's, or what lies beyond
+            spans.append((columns.start, columns.stop))
+            continue
         drawn = mask[max(0, rows.start - 1) : rows.stop + 1].any(axis=0)
-        beside = mask[max(0, rows.start - 4) : max(0, rows.start - 2)].any(axis=0)
+        beside = mask[rows.start - 4 : rows.start - 2].any(axis=0)
         beside |= mask[rows.stop + 2 : rows.stop + 4].any(axis=0)
         drawn &= ~beside  # a line is thin: what lies beyond the sheet is broad
         bridged = ndimage.maximum_filter1d(drawn, size=LINE_RUN_GAP + 1, mode="nearest")
@@ -1045,6 +1050,11 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         _x, _y, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
+        if spanning and ink.flat_paper and touches_border(stroke):
+            # On a drawing canvas, a digit drawn with a huge brush spans it edge to edge: no frame.
+            x, y = stroke.box[:2]
+            mark = labels[y : y + h, x : x + w] == stroke.label
+            spanning = stroke_width(mark) < HUGE_BRUSH_SHARE * max(w, h)
         return touches_border(stroke) and (solid or spanning or hugging(stroke))
 
     if photo:
