@@ -449,7 +449,7 @@ def _add_pieces(groups: list[list[Stroke]], specks: list[Stroke], contrast: Call
                     break
 
 
-def _join_short_pieces(
+def _join_pieces(
     ink: InkMap, labels: np.ndarray, groups: list[list[Stroke]], height: float, classify: Classifier
 ) -> list[list[Stroke]]:
     """The groups (left to right), each one shorter than ``TOUCH_HEIGHT`` of the digits' ``height`` (working
@@ -536,7 +536,7 @@ def split_digits(
     _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
     size = DigitSize.of([union_box([stroke.box for stroke in group]) for group in groups], ink.scale)
     if classify is not None:
-        groups = _join_short_pieces(ink, labels, groups, size.height / ink.scale, classify)
+        groups = _join_pieces(ink, labels, groups, size.height / ink.scale, classify)
     digits: list[Normalized] = []
     for group in groups:
         digits.extend(_pieces(ink, labels, group, size, classify))
