@@ -441,6 +441,22 @@ def test_a_faint_rim_coming_in_from_the_edge_is_not_taken_over_a_darker_digit():
     assert 295 <= x <= 305 and 145 <= y <= 155 and w <= 20 and h <= 110
 
 
+def test_dark_ink_on_a_sheet_mostly_in_shadow_is_read_as_dark_ink():
+    # The shadow over most of the sheet made its light part the tone that reaches further from the median: that
+    # was taken for light ink on dark paper, and the digit was lost ("no digit" for a clear 8, a 9).
+    rows, cols = np.mgrid[0:480, 0:640]
+    paper = (0.3 + 0.5 / (1 + np.exp(-(cols + 0.6 * rows - 520) / 25.0))).astype(np.float32)  # a soft shadow
+    paper[180:300, 540:550] = 0.1  # a 7 in the light part
+    paper[180:190, 515:575] = 0.1
+    noise = np.random.default_rng(0).normal(0, 0.01, paper.shape).astype(np.float32)
+    image = np.clip(paper + noise, 0, 1)
+    assert normalize.ink_map(image).inverted
+    result = normalize.normalize_digit(image)
+    assert result is not None
+    x, y, w, h = result.box
+    assert 510 <= x <= 520 and 175 <= y <= 185 and w <= 70 and h <= 130
+
+
 def ring(paper: np.ndarray, centre: tuple[int, int], radius: int, width: int, tone: float = 0.15) -> None:
     """Draw a 0 (a ring) on ``paper`` in place."""
     rows, cols = np.mgrid[0 : paper.shape[0], 0 : paper.shape[1]]

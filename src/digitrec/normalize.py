@@ -50,6 +50,7 @@ POLARITY_TAIL = 0.2
 # Paper lighter than this carries dark ink: a small digit's ink can be fewer pixels than even that tail, and the
 # white lid round a scanned sheet then reaches further than the ink.
 WHITE_PAPER = 0.85
+POLARITY_CLEARER = 2.0  # where the tones leave the polarity open, one polarity's ink stands out this much more
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
@@ -282,6 +283,29 @@ def _pair_peak(ink: np.ndarray) -> float:
     return float(largest * np.float32(0.25))
 
 
+def _standing_out(ink: np.ndarray) -> float:
+    """How far the brightest ink of an ink-bright photo stands out of its background (the lighting correction of
+    ``ink_map``), in noise sigmas."""
+    background = _background(ink)
+    corrected = (ink - background) / np.maximum(1.0 - background, 0.25)
+    sample = _sample(corrected)
+    level = stats.median(sample)
+    sigma = 1.4826 * stats.median(np.abs(sample - level))
+    return (_pair_peak(np.clip(corrected, 0.0, 1.0)) - max(level, 0.0)) / max(sigma, 1e-3)
+
+
+def _clearer_polarity(work: np.ndarray) -> bool | None:
+    """Whether a photo (``work``, 0 black .. 1 white) holds dark ink, judged by which polarity's ink stands out of
+    its background ``POLARITY_CLEARER`` times more clearly than the other's: a pen's strokes survive the lighting
+    correction, light paper between shadows does not. None when neither does."""
+    dark, light = _standing_out(1.0 - work), _standing_out(work.copy())
+    if dark >= POLARITY_CLEARER * light:
+        return True
+    if light >= POLARITY_CLEARER * dark:
+        return False
+    return None
+
+
 def _sample(image: np.ndarray) -> np.ndarray:
     """Every other pixel of a large image: statistics of the whole at a quarter of the cost."""
     return image[::2, ::2] if image.size > 8192 else image
@@ -307,9 +331,16 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     elif median > WHITE_PAPER:
         inverted = True  # lighter than near-white paper is a scanner's lid or a highlight, never ink
     elif abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
-        inverted = bool(dark_tail > light_tail)  # the ink is the tail that reaches further from the paper
+        # The ink is the tail that reaches further from the paper. In a photo, light ink must also stand out of
+        # its background no less clearly than dark ink would: a shadow over most of a sheet leaves the sheet's
+        # light part as the further tail.
+        photo = max(work.shape) > SMALL_IMAGE_SIDE
+        inverted = bool(dark_tail > light_tail) or (photo and _clearer_polarity(work) is True)
     else:
-        inverted = bool(median > 0.5)  # no clear ink: judge by the paper's tone
+        # No clear ink by the tones alone (a shadow darkens half the paper): in a photo, the ink is what stands
+        # out of its background more clearly; failing that, judge by the paper's tone.
+        clearer = _clearer_polarity(work) if max(work.shape) > SMALL_IMAGE_SIDE else None
+        inverted = bool(median > 0.5) if clearer is None else clearer
     ink = 1.0 - work if inverted else work.copy()
     paper = 1.0 - median if inverted else median
     flat_paper = False
