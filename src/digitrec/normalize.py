@@ -283,14 +283,24 @@ def _pair_peak(ink: np.ndarray) -> float:
     return float(largest * np.float32(0.25))
 
 
-def _standing_out(ink: np.ndarray) -> float:
-    """How far the brightest ink of an ink-bright photo stands out of its background (the lighting correction of
-    ``ink_map``), in noise sigmas."""
-    background = _background(ink)
-    corrected = (ink - background) / np.maximum(1.0 - background, 0.25)
-    sample = _sample(corrected)
+def _lit_evenly(ink: np.ndarray, background: np.ndarray | np.float32) -> np.ndarray:
+    """An ink-bright image with its ``background`` (paper tone, shadows) taken out and the contrast under it
+    restored: the lighting correction."""
+    return (ink - background) / np.maximum(1.0 - background, 0.25)
+
+
+def _noise(sample: np.ndarray) -> tuple[float, float]:
+    """The paper's level in a lighting-corrected ``sample`` (its median) and its noise (the median absolute
+    deviation, scaled to a normal distribution's sigma)."""
     level = stats.median(sample)
-    sigma = 1.4826 * stats.median(np.abs(sample - level))
+    return level, 1.4826 * stats.median(np.abs(sample - level))
+
+
+def _standing_out(ink: np.ndarray) -> float:
+    """How far the brightest ink of an ink-bright photo stands out of its background (``ink_map``'s lighting
+    correction), in noise sigmas."""
+    corrected = _lit_evenly(ink, _background(ink))
+    level, sigma = _noise(_sample(corrected))
     return (_pair_peak(np.clip(corrected, 0.0, 1.0)) - max(level, 0.0)) / max(sigma, 1e-3)
 
 
@@ -322,8 +332,9 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     sample = _sample(work)
     darkest, low, median, high, lightest = stats.percentiles(sample, (0, POLARITY_TAIL, 50, 100 - POLARITY_TAIL, 100))
     dark_tail, light_tail = median - low, high - median
+    photo = max(work.shape) > SMALL_IMAGE_SIDE  # a crop (MNIST among them) has no lighting to correct
     canvas = None
-    if max(work.shape) > SMALL_IMAGE_SIDE and low == darkest and high == lightest:
+    if photo and low == darkest and high == lightest:
         canvas = _two_tone_paper(work, sample, darkest, lightest)
     if canvas is not None:
         inverted = canvas == lightest  # light paper under dark strokes
@@ -334,30 +345,24 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         # The ink is the tail that reaches further from the paper. In a photo, light ink must also stand out of
         # its background no less clearly than dark ink would: a shadow over most of a sheet leaves the sheet's
         # light part as the further tail.
-        photo = max(work.shape) > SMALL_IMAGE_SIDE
         inverted = bool(dark_tail > light_tail) or (photo and _clearer_polarity(work) is True)
     else:
         # No clear ink by the tones alone (a shadow darkens half the paper): in a photo, the ink is what stands
         # out of its background more clearly; failing that, judge by the paper's tone.
-        clearer = _clearer_polarity(work) if max(work.shape) > SMALL_IMAGE_SIDE else None
+        clearer = _clearer_polarity(work) if photo else None
         inverted = bool(median > 0.5) if clearer is None else clearer
     ink = 1.0 - work if inverted else work.copy()
     paper = 1.0 - median if inverted else median
     flat_paper = False
-    if max(ink.shape) > SMALL_IMAGE_SIDE:
+    if photo:
         # Paper of one exact tone is its own background.
         flat_paper = canvas is not None or _flat_paper(_sample(ink), paper)
-        background = np.float32(paper) if flat_paper else _background(ink)
-        ink = (ink - background) / np.maximum(1.0 - background, 0.25)
+        ink = _lit_evenly(ink, np.float32(paper) if flat_paper else _background(ink))
 
     # Noise is measured before clipping, where it is still symmetric around the paper's level. (A canvas of two
     # exact tones has none, and its strokes may be most of it.)
     sample = _sample(ink)
-    if canvas is None:
-        level = stats.median(sample)
-        sigma = 1.4826 * stats.median(np.abs(sample - level))
-    else:
-        level, sigma = 0.0, 0.0
+    level, sigma = _noise(sample) if canvas is None else (0.0, 0.0)
     ink = np.clip(ink, 0.0, 1.0)  # a copy: ``sample`` keeps the tones below the paper's level
     peak = _pair_peak(ink) if min(ink.shape) > 2 else float(ink.max())
     paper_level, level = level, max(level, 0.0)
@@ -716,7 +721,7 @@ def _line_spans(regions: list[tuple[slice, slice]], mask: np.ndarray) -> list[tu
         if rows.start < 4 or rows.stop + 4 > height:  # along the image's edge: the sheet's, or what lies beyond
             spans.append((columns.start, columns.stop))
             continue
-        drawn = mask[max(0, rows.start - 1) : rows.stop + 1].any(axis=0)
+        drawn = mask[rows.start - 1 : rows.stop + 1].any(axis=0)
         beside = mask[rows.start - 4 : rows.start - 2].any(axis=0)
         beside |= mask[rows.stop + 2 : rows.stop + 4].any(axis=0)
         drawn &= ~beside  # a line is thin: what lies beyond the sheet is broad
@@ -1078,15 +1083,15 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         return photo and bool(hugs[stroke.label])
 
     def is_frame(stroke: Stroke) -> bool:
-        _x, _y, w, h = stroke.box
+        if not touches_border(stroke):
+            return False
+        x, y, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
-        if spanning and ink.flat_paper and touches_border(stroke):
+        if spanning and ink.flat_paper:
             # On a drawing canvas, a digit drawn with a huge brush spans it edge to edge: no frame.
-            x, y = stroke.box[:2]
-            mark = labels[y : y + h, x : x + w] == stroke.label
-            spanning = stroke_width(mark) < HUGE_BRUSH_SHARE * max(w, h)
-        return touches_border(stroke) and (solid or spanning or hugging(stroke))
+            spanning = stroke_width(labels[y : y + h, x : x + w] == stroke.label) < HUGE_BRUSH_SHARE * max(w, h)
+        return solid or spanning or hugging(stroke)
 
     if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
