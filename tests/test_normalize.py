@@ -13,6 +13,11 @@ from scipy import ndimage, special
 from digitrec import normalize
 
 
+def with_noise(photo: np.ndarray, seed: int) -> np.ndarray:
+    """A float image with a camera's faint noise (sigma 0.01), clipped to [0, 1]."""
+    return np.clip(photo + np.random.default_rng(seed).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+
+
 def seven(size: int = 200, width: int = 12) -> np.ndarray:
     """A '7' drawn dark on white paper, as floats in [0, 1]."""
     image = Image.new("L", (size, size), 255)
@@ -187,7 +192,7 @@ def _tilted_sheet(digit: bool) -> np.ndarray:
     if digit:
         draw.line([(150, 120), (190, 120), (165, 175)], fill=20, width=5)
     photo = np.asarray(image, dtype=np.float32) / 255
-    return np.clip(photo + np.random.default_rng(1).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+    return with_noise(photo, seed=1)
 
 
 def test_a_blank_sheet_shot_at_a_tilt_has_no_digit():
@@ -238,7 +243,7 @@ def _boxed_seven(box: bool) -> np.ndarray:
         draw.rectangle([40, 40, 260, 260], outline=40, width=4)
     draw.line([(120, 90), (185, 90), (140, 215)], fill=25, width=9)
     photo = np.asarray(image, dtype=np.float32) / 255
-    return np.clip(photo + np.random.default_rng(2).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+    return with_noise(photo, seed=2)
 
 
 def test_a_printed_box_round_a_digit_is_not_part_of_it():
@@ -266,7 +271,7 @@ def _form_photo(draw_form, draw_digit) -> np.ndarray:
         if drawing is not None:
             drawing(draw)
     photo = np.asarray(image, dtype=np.float32) / 255
-    return np.clip(photo + np.random.default_rng(2).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+    return with_noise(photo, seed=2)
 
 
 def _comb(draw: ImageDraw.ImageDraw) -> None:
@@ -434,8 +439,7 @@ def test_a_faint_rim_coming_in_from_the_edge_is_not_taken_over_a_darker_digit():
     rows, cols = np.mgrid[0:480, 0:640]
     paper[np.abs(np.hypot(rows - 380, cols - 700) - 110) <= 4] = 0.62  # the rim, from beyond the right edge
     paper[150:250, 300:310] = 0.25  # a 1
-    noise = np.random.default_rng(0).normal(0, 0.01, paper.shape).astype(np.float32)
-    result = normalize.normalize_digit(np.clip(paper + noise, 0, 1))
+    result = normalize.normalize_digit(with_noise(paper, seed=0))
     assert result is not None
     x, y, w, h = result.box
     assert 295 <= x <= 305 and 145 <= y <= 155 and w <= 20 and h <= 110
@@ -448,8 +452,7 @@ def test_dark_ink_on_a_sheet_mostly_in_shadow_is_read_as_dark_ink():
     paper = (0.3 + 0.5 / (1 + np.exp(-(cols + 0.6 * rows - 520) / 25.0))).astype(np.float32)  # a soft shadow
     paper[180:300, 540:550] = 0.1  # a 7 in the light part
     paper[180:190, 515:575] = 0.1
-    noise = np.random.default_rng(0).normal(0, 0.01, paper.shape).astype(np.float32)
-    image = np.clip(paper + noise, 0, 1)
+    image = with_noise(paper, seed=0)
     assert normalize.ink_map(image).inverted
     result = normalize.normalize_digit(image)
     assert result is not None
@@ -670,7 +673,7 @@ def _three_cut_by_the_frame(foot: int) -> np.ndarray:
     draw.arc([110, 235, 190, 305], start=270, end=150, fill=40, width=9)
     draw.line([(190 - foot, 298), (160, 298)], fill=40, width=8)
     photo = np.asarray(image, dtype=np.float32) / 255
-    return np.clip(photo + np.random.default_rng(1).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+    return with_noise(photo, seed=1)
 
 
 def test_a_digit_cut_by_the_frame_along_its_foot_is_still_read():
@@ -728,7 +731,7 @@ def _thumb_in_the_frame(digit: bool) -> np.ndarray:
     skin = 0.45 * (0.75 + 0.25 * np.clip(1 - ellipse, 0, 1))
     photo = photo * (1 - cover) + skin * cover
     photo *= np.linspace(0.9, 1.0, 400, dtype=np.float32)
-    return np.clip(photo + np.random.default_rng(4).normal(0, 0.01, photo.shape).astype(np.float32), 0, 1)
+    return with_noise(photo, seed=4)
 
 
 def test_a_thumb_in_the_frame_is_no_digit():
