@@ -435,3 +435,47 @@ def test_the_halves_of_a_digit_a_margin_line_cuts_down_its_middle_are_one_digit(
     digits = segment.split_digits(with_noise(image), classify=unsure_of_slivers)
     assert [digit.box[0] // 10 for digit in digits] == [11, 30, 45]
     assert digits[0].box[2] >= 78
+
+
+# Unsure of a thin stroke (a 1 or the long stroke of a 4), sure of any other.
+unsure_of_strokes = by_ink_shape(lambda rows, cols: (1, 0.6) if cols < 0.3 * rows else (4, 1.0))
+
+
+def test_a_stroke_the_classifier_is_unsure_of_joins_the_digit_it_nearly_touches():
+    # A 4 in two strokes, its long stroke as tall as the digits and a few pixels from the end of the bar: "4" read
+    # as "41" (a 9's stem broken from its loop the same, "9" read as "91").
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(240, 50), (240, 125), (290, 125)], fill=0, width=10)  # the left arm and the bar
+    draw.line([(299, 50), (299, 160)], fill=0, width=10)  # the long stroke, a few pixels from the bar's end
+    draw.ellipse([420, 50, 500, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=unsure_of_strokes)
+    assert [digit.box[0] // 10 for digit in digits] == [6, 23, 42]
+    assert digits[1].box[0] + digits[1].box[2] >= 303
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        [(12, 200), (12, 310)],  # beside the digits' rows, but further from them than a digit is tall
+        [(630, 20), (630, 120)],  # near them, but beside no digit's rows
+        [(626, 150), (639, 330)],  # near them and beside them, but reaching the border and 1.6 times as tall
+    ],
+)
+def test_a_thin_mark_near_the_border_apart_from_the_number_is_no_digit(mark):
+    # What is left of a margin line or of the sheet's edge, as wide as the pen's strokes: read as a 1.
+    image, draw = paper(640, 480)
+    for x in (400, 500):
+        draw.ellipse([x, 200, x + 80, 310], outline=0, width=10)
+    draw.line(mark, fill=0, width=8)
+    digits = segment.split_digits(gray(image), classify=sure_of_anything)
+    assert [digit.box[0] // 10 for digit in digits] == [40, 50]
+
+
+def test_a_one_at_the_border_of_a_tight_crop_is_a_digit():
+    image, draw = paper(260, 140)
+    draw.ellipse([20, 15, 110, 125], outline=0, width=10)
+    draw.line([(175, 15), (175, 125)], fill=0, width=10)  # a 1 the crop's edge nearly touches
+    draw.line([(248, 15), (248, 125)], fill=0, width=10)
+    digits = segment.split_digits(gray(image), classify=sure_of_anything)
+    assert [digit.box[0] // 10 for digit in digits] == [2, 17, 24]

@@ -9,9 +9,9 @@ A group no wider than one digit may still hold two that touch (a 1 against a 5):
 column crossed by about one stroke, between two pieces as tall as the number's digits that the classifier is
 sure of, or, when the classifier is unsure of it whole, at its thinnest column near the middle. The classifier is
 asked again only about doubtful pieces: a cut whose pieces all read as the digit the whole reads as, made across
-two strokes, is one wide digit (a long 2 is not 22), and a short piece it is unsure of joins the digit it
-overlaps when it is sure of the two together (a 4 in two strokes), as do the pieces of a digit that a line taken
-out of the image (a margin line, a grid's column) cut apart.
+two strokes, is one wide digit (a long 2 is not 22), and a piece it is unsure of joins the digit it overlaps or
+all but touches when it is sure of the two together (a 4 in two strokes), as do the pieces of a digit that a line
+taken out of the image (a margin line, a grid's column) cut apart.
 """
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ HAIR_SHARE = 0.5
 # the differences of handwriting (a 1 half as tall again as a 5 beside it).
 LINE_ASPECT = 4.0
 LINE_HEIGHT_SHARE = 2.5
+# A thin group within EDGE_REACH of the image's longer side from its border is a piece of a line or of the
+# sheet's edge (a line seldom ends right at the edge), not a 1, when it stands apart from the number's other
+# groups: less than half of its height beside the rows of the nearest, or further from it sideways than the
+# number's digit height; or when it touches the border and is EDGE_HEIGHT_SHARE times taller than the number's
+# digits (a 1 as tall near the border, clear of it, is as likely a tall 1).
+EDGE_REACH = 0.05
+EDGE_HEIGHT_SHARE = 1.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 MIN_DIGIT_PX = 8  # ... and so are groups shorter than this (working pixels): a line's remnant cut into slivers
 FRAGMENT_REACH = 0.05  # such a piece within this share of the tallest digit's height of a digit belongs to it
@@ -106,11 +113,12 @@ UNSURE_WHOLE = 0.9
 # more (a 2's arc and its base, a 0's top and bottom). A cut at columns each crossing at least ECHO_STROKES
 # separate strokes of a group the classifier is SURE_PIECE sure is one digit is undone.
 ECHO_STROKES = 2
-# A digit drawn in strokes that do not touch may come apart into a short piece and a tall one that overlap
-# sideways too little to be grouped (a 4's left arm and bar beside its long stroke, read as 1 and 1 or 6 and 1).
-# A group shorter than TOUCH_HEIGHT of the digit height that the classifier is not SURE_PIECE sure of joins a
-# neighbour it touches or overlaps sideways when the classifier is SURE_PIECE sure of the two together and they
-# are no wider than WIDE_SHARE of the digit height (a short digit the classifier is sure of stays a digit).
+# A digit drawn in strokes that do not touch may come apart into pieces that overlap sideways too little to be
+# grouped (a 4's left arm and bar beside its long stroke, read as 1 and 1 or 4 and 1; a 9's stem broken from its
+# loop). A group that the classifier is not SURE_PIECE sure of, whatever its height, joins a neighbour it overlaps
+# sideways or lies within FRAGMENT_REACH of the digit height of, when the classifier is SURE_PIECE sure of the two
+# together and they are no wider than WIDE_SHARE of the digit height (a digit the classifier is sure of stays a
+# digit). Further apart, a 1 the classifier is unsure of beside a 7 reads as a 7 with it.
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -180,6 +188,33 @@ def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
     if tallest[3] >= LINE_ASPECT * tallest[2] and tallest[3] >= LINE_HEIGHT_SHARE * next_tallest[3]:
         return [group for index, group in enumerate(groups) if index != order[0]]
     return groups
+
+
+def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> list[list[Stroke]]:
+    """The groups less thin ones near the border of an image of ``shape`` (``EDGE_REACH``) that stand apart from
+    the number's other groups; all of them when that would leave none."""
+    if not groups:
+        return groups
+    boxes = [union_box([s.box for s in group]) for group in groups]
+    height = float(np.median([box[3] for box in boxes]))
+
+    def margin(box: tuple[int, int, int, int]) -> int:
+        x, y, w, h = box
+        return min(x, y, shape[1] - x - w, shape[0] - y - h)
+
+    edge = [box[3] >= LINE_ASPECT * box[2] and margin(box) <= EDGE_REACH * max(shape) for box in boxes]
+    others = [box for box, near in zip(boxes, edge) if not near]
+    if not others:
+        return groups
+
+    def apart(box: tuple[int, int, int, int]) -> bool:
+        _x, y, _w, h = box
+        nearest = min(others, key=lambda other: max(_gap_x(box, other), 0))
+        beside = min(y + h, nearest[1] + nearest[3]) - max(y, nearest[1])
+        far = beside < 0.5 * h or _gap_x(box, nearest) > height
+        return far or (margin(box) == 0 and h >= EDGE_HEIGHT_SHARE * height)
+
+    return [group for group, box, near in zip(groups, boxes, edge) if not (near and apart(box))]
 
 
 def _gap_y(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
@@ -452,9 +487,9 @@ def _add_pieces(groups: list[list[Stroke]], specks: list[Stroke], contrast: Call
 def _join_pieces(
     ink: InkMap, labels: np.ndarray, groups: list[list[Stroke]], height: float, classify: Classifier
 ) -> list[list[Stroke]]:
-    """The groups (left to right), each one shorter than ``TOUCH_HEIGHT`` of the digits' ``height`` (working
-    pixels) that the classifier is unsure of joined to a neighbour it touches or overlaps sideways, when the
-    classifier is ``SURE_PIECE`` sure of the two together and they are no wider than one digit.
+    """The groups (left to right), each one the classifier is unsure of joined to a neighbour it overlaps sideways
+    or lies within ``FRAGMENT_REACH`` of the digits' ``height`` (working pixels) of, when the classifier is
+    ``SURE_PIECE`` sure of the two together and they are no wider than one digit.
 
     A group and its neighbour on the other side of a line taken out of the ink (``_across_line``: a margin line, a
     grid's column through a digit) are joined, whatever their height, when the classifier is ``SURE_PIECE`` sure
@@ -465,7 +500,6 @@ def _join_pieces(
     index = 0
     while index < len(groups) and len(groups) > 1:
         box = union_box([stroke.box for stroke in groups[index]])
-        short = box[3] < TOUCH_HEIGHT * height
         alone = None
         best, sureness = None, SURE_PIECE
         for other in (index - 1, index + 1):
@@ -474,7 +508,7 @@ def _join_pieces(
             other_box = union_box([stroke.box for stroke in groups[other]])
             gap = _gap_x(box, other_box)
             line = gap if gap > 0 and _across_line(box, other_box, removed, height) else 0
-            if gap > line or union_box([box, other_box])[2] - line > WIDE_SHARE * height or not (short or line):
+            if gap > max(line, FRAGMENT_REACH * height) or union_box([box, other_box])[2] - line > WIDE_SHARE * height:
                 continue
             if alone is None:
                 alone = _sureness(ink, labels, groups[index], classify)
@@ -530,7 +564,7 @@ def split_digits(
         return []
     if max(stroke_contrast(ink, labels, stroke) for stroke in strokes[:BOLDEST_STROKES]) < NUMBER_MIN_CONTRAST:
         return []
-    groups = group_strokes(_without_hairs(labels, strokes))
+    groups = _without_edge_pieces(group_strokes(_without_hairs(labels, strokes)), ink.mask.shape)
     if not groups:
         return []
     _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
