@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from scipy import ndimage, special
 
 from digitrec import normalize
@@ -167,6 +167,24 @@ def test_a_broad_digit_filling_a_tight_photo_crop_still_has_ink():
     ink = normalize.ink_map(photo, 128)
     assert ink is not None
     assert ink.mask[36, 10] and ink.mask[110, 4] and not ink.mask[36, 48] and not ink.mask[110, 50]
+
+
+def test_a_broad_digit_cropped_tight_with_the_table_beyond_the_sheet_still_has_ink():
+    # A 0 drawn with a broad pen on squared paper, the crop tight round it, the table beyond the sheet along one
+    # side: ink, grid and table fill most of the crop, no side of the median tone is the paper's alone, and the
+    # noise measured by either rose above the ink ("no digit" for clear 0s, 2s and 8s photographed near the edge).
+    image = Image.new("L", (126, 200), 180)
+    draw = ImageDraw.Draw(image)
+    for x in (40, 95):
+        draw.line([(x, 0), (x, 200)], fill=140, width=3)  # the grid's columns
+    draw.line([(0, 130), (126, 130)], fill=140, width=3)  # and a row
+    draw.rectangle([110, 0, 126, 200], fill=115)  # the table
+    draw.ellipse([8, 10, 100, 190], outline=60, width=22)
+    photo = with_noise(np.asarray(image.filter(ImageFilter.GaussianBlur(2)), dtype=np.float32) / 255, 3)
+    result = normalize.normalize_digit(photo, side=128)
+    assert result is not None
+    x, y, w, h = result.box
+    assert x <= 10 and y <= 12 and w >= 90 and h >= 175
 
 
 def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():

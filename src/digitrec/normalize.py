@@ -56,6 +56,11 @@ BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than thi
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
 HUGE_BRUSH_SHARE = 0.08  # on a canvas, a mark spanning it with a stroke this share of its size wide is a digit
 NOISE_SIGMAS = 6.0
+# Where a digit and what lies beyond the sheet fill most of a tight crop, no side of the tones' median is the
+# paper's alone. The last judge of noise is then the difference between neighbouring pixels, which the grain
+# sets and the few edges of broad strokes do not; JPEG and the lens smooth the grain between neighbours, so
+# the ink must stand this many times further clear of it, and of MIN_CONTRAST, than NOISE_SIGMAS asks.
+NEIGHBOUR_NOISE_MARGIN = 2.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
 # In a photo, a mark that lies along the image's edge for at least this share of its longer side is what lies
@@ -316,6 +321,14 @@ def _clearer_polarity(work: np.ndarray) -> bool | None:
     return None
 
 
+def _neighbour_noise(image: np.ndarray) -> float:
+    """The noise of an image as its neighbouring pixels along the rows differ (the median absolute difference,
+    scaled to a normal distribution's sigma): the grain, whatever share of the image the ink covers."""
+    if image.shape[1] < 2:
+        return 0.0
+    return 1.4826 * stats.median(np.abs(np.diff(image, axis=1))) / float(np.sqrt(2.0))
+
+
 def _sample(image: np.ndarray) -> np.ndarray:
     """Every other pixel of a large image: statistics of the whole at a quarter of the cost."""
     return image[::2, ::2] if image.size > 8192 else image
@@ -363,6 +376,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
     # exact tones has none, and its strokes may be most of it.)
     sample = _sample(ink)
     level, sigma = _noise(sample) if canvas is None else (0.0, 0.0)
+    ink_before_clip = ink
     ink = np.clip(ink, 0.0, 1.0)  # a copy: ``sample`` keeps the tones below the paper's level
     peak = _pair_peak(ink) if min(ink.shape) > 2 else float(ink.max())
     paper_level, level = level, max(level, 0.0)
@@ -372,11 +386,14 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
 
     if lost_in(sigma):
         # A digit filling much of a tight crop widens the spread of tones round the paper's level as noise does:
-        # before finding no ink, the noise is judged by the paper's side of that level alone, where ink never is.
+        # before finding no ink, the noise is judged by the paper's side of that level alone, where ink never is,
+        # and then by the differences between neighbouring pixels (NEIGHBOUR_NOISE_MARGIN).
         paper_side = paper_level - sample[sample <= paper_level]
         sigma = 1.4826 * stats.median(paper_side) if paper_side.size else sigma
         if lost_in(sigma):
-            return None
+            sigma = _neighbour_noise(ink_before_clip)
+            if peak < NEIGHBOUR_NOISE_MARGIN * max(MIN_CONTRAST, level + NOISE_SIGMAS * sigma):
+                return None
     threshold = max(level + 4.0 * sigma, 0.3 * peak)
     mask = ink > threshold
     strong = stats.percentile(ink[mask], 90) if mask.any() else peak
