@@ -479,3 +479,23 @@ def test_a_one_at_the_border_of_a_tight_crop_is_a_digit():
     draw.line([(248, 15), (248, 125)], fill=0, width=10)
     digits = segment.split_digits(gray(image), classify=sure_of_anything)
     assert [digit.box[0] // 10 for digit in digits] == [2, 17, 24]
+
+
+# Sure of a thin stroke (a 1) and of a piece about as wide as tall (two digits read as one), unsure between.
+unsure_of_broad_digits = by_ink_shape(
+    lambda rows, cols: (1, 1.0) if cols < 0.3 * rows else (3, 0.92) if cols < 0.95 * rows else (2, 0.995)
+)
+
+
+def test_a_one_close_beside_a_digit_the_classifier_is_unsure_of_stays_a_digit():
+    # A 3 read unsurely and a 1 two pixels from it, wider together than the digits are tall, read surely as one
+    # digit: "31" read "2".
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.arc([200, 50, 300, 160], start=-90, end=90, fill=0, width=10)  # the 3's right side, a digit's height
+    draw.line([(200, 52), (250, 52)], fill=0, width=6)
+    draw.line([(200, 158), (250, 158)], fill=0, width=6)
+    draw.line([(308, 50), (308, 160)], fill=0, width=10)  # the 1, a few pixels from it
+    draw.ellipse([420, 50, 500, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=unsure_of_broad_digits)
+    assert [digit.box[0] // 10 for digit in digits] == [6, 20, 30, 42]

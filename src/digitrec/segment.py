@@ -118,7 +118,10 @@ ECHO_STROKES = 2
 # loop). A group that the classifier is not SURE_PIECE sure of, whatever its height, joins a neighbour it overlaps
 # sideways or lies within FRAGMENT_REACH of the digit height of, when the classifier is SURE_PIECE sure of the two
 # together and they are no wider than WIDE_SHARE of the digit height (a digit the classifier is sure of stays a
-# digit). Further apart, a 1 the classifier is unsure of beside a 7 reads as a 7 with it.
+# digit). Further apart, a 1 the classifier is unsure of beside a 7 reads as a 7 with it. A group at least
+# TOUCH_HEIGHT of the digit height tall joins only where the two together are no wider than TALL_JOIN_WIDTH of it:
+# a 3 or a 4 read unsurely, a 1 close beside it, read as a 2 or a 4 together ("31" read "2").
+TALL_JOIN_WIDTH = 1.0
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -500,6 +503,7 @@ def _join_pieces(
     index = 0
     while index < len(groups) and len(groups) > 1:
         box = union_box([stroke.box for stroke in groups[index]])
+        widest = (TALL_JOIN_WIDTH if box[3] >= TOUCH_HEIGHT * height else WIDE_SHARE) * height
         alone = None
         best, sureness = None, SURE_PIECE
         for other in (index - 1, index + 1):
@@ -508,7 +512,8 @@ def _join_pieces(
             other_box = union_box([stroke.box for stroke in groups[other]])
             gap = _gap_x(box, other_box)
             line = gap if gap > 0 and _across_line(box, other_box, removed, height) else 0
-            if gap > max(line, FRAGMENT_REACH * height) or union_box([box, other_box])[2] - line > WIDE_SHARE * height:
+            width = union_box([box, other_box])[2] - line
+            if gap > max(line, FRAGMENT_REACH * height) or width > (WIDE_SHARE * height if line else widest):
                 continue
             if alone is None:
                 alone = _sureness(ink, labels, groups[index], classify)
