@@ -499,3 +499,18 @@ def test_a_one_close_beside_a_digit_the_classifier_is_unsure_of_stays_a_digit():
     draw.ellipse([420, 50, 500, 160], outline=0, width=10)
     digits = segment.split_digits(gray(image), classify=unsure_of_broad_digits)
     assert [digit.box[0] // 10 for digit in digits] == [6, 20, 30, 42]
+
+
+# Sure of every piece: a tall one at least three quarters as wide as tall is a 1 (a 4's arm with part of its bar).
+arm_read_as_one = by_ink_shape(lambda rows, cols: (1, 1.0) if rows > cols >= 0.75 * rows else (4, 1.0))
+
+
+def test_a_wide_digit_read_surely_whole_is_not_cut_into_itself_and_a_one():
+    # A 4 wider than the digits are tall, read surely whole; cut, its left arm read as a 1: "4" read "14".
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(200, 50), (200, 140), (345, 140)], fill=0, width=10)  # the left arm and a long bar
+    draw.line([(290, 50), (290, 160)], fill=0, width=10)  # the long stroke, across the bar
+    draw.ellipse([420, 50, 500, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=arm_read_as_one)
+    assert [digit.box[0] // 10 for digit in digits] == [6, 19, 42]

@@ -406,7 +406,7 @@ def _pieces(
         best = _surest_pair(_tall_options(options, size), classify) or best
     cuts = next(cuts for cuts, option in choices if option is best)
     whole = options[0]  # a count of one: no cut
-    surer_whole = len(best) == 2 and _surer_whole(whole[0], best, classify)
+    surer_whole = len(best) == 2 and (_surer_whole(whole[0], best, classify) or _arm_cut(whole[0], best, classify))
     return whole if surer_whole or _across_loop(whole, keep, cuts, classify) else best
 
 
@@ -436,6 +436,14 @@ def _surer_whole(whole: Normalized, pair: list[Normalized], classify: Classifier
     probabilities = classify(np.stack([piece.image for piece in [whole, *pair]]))
     digits, sureness = probabilities.argmax(axis=1), probabilities.max(axis=1)
     return bool(sureness[0] > sureness[1:].min() and digits[0] not in digits[1:])
+
+
+def _arm_cut(whole: Normalized, pair: list[Normalized], classify: Classifier) -> bool:
+    """Whether a group the classifier is ``SURE_PIECE`` sure is one digit was cut into that digit and a 1: its own
+    arm or stem cut off (a 4 wider than the digits, its left arm read as a 1: "4" read "14")."""
+    probabilities = classify(np.stack([piece.image for piece in [whole, *pair]]))
+    digits = probabilities.argmax(axis=1)
+    return bool(probabilities[0].max() >= SURE_PIECE and sorted(digits[1:]) == sorted([digits[0], 1]))
 
 
 def _confidence(piece: Normalized, classify: Classifier) -> float:
