@@ -187,6 +187,18 @@ def test_a_broad_digit_cropped_tight_with_the_table_beyond_the_sheet_still_has_i
     assert x <= 10 and y <= 12 and w >= 90 and h >= 175
 
 
+def test_the_pages_edge_from_the_border_is_not_taken_over_a_small_digit():
+    # A scan whose page edge shows as a thin line from the top border down half the image, longer than the small
+    # 7 written with a fine pen: read as a 1.
+    image = Image.new("L", (590, 640), 245)
+    draw = ImageDraw.Draw(image)
+    draw.line([(14, 0), (2, 360)], fill=120, width=3)
+    draw.line([(355, 145), (400, 145), (370, 230)], fill=30, width=4)
+    result = normalize.normalize_digit(with_noise(np.asarray(image, dtype=np.float32) / 255, 4), side=128)
+    x, y, w, h = result.box
+    assert 345 <= x <= 360 and 135 <= y <= 150 and w <= 60 and h <= 100
+
+
 def test_the_table_beyond_a_tilted_sheet_is_not_taken_for_the_digit():
     # A photo of a sheet taken at an angle: the dark table shows in a wedge along the left edge, larger than the
     # small '7' written on the sheet, but neither solid enough nor long enough to count as a frame before.

@@ -55,6 +55,7 @@ MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
 HUGE_BRUSH_SHARE = 0.08  # on a canvas, a mark spanning it with a stroke this share of its size wide is a digit
+BORDER_LINE_ASPECT = 8.0  # a mark from the border this many times longer than wide is a line, beside a digit
 NOISE_SIGMAS = 6.0
 # Where a digit and what lies beyond the sheet fill most of a tight crop, no side of the tones' median is the
 # paper's alone. The last judge of noise is then the difference between neighbouring pixels, which the grain
@@ -1108,7 +1109,9 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         if spanning and ink.flat_paper:
             # On a drawing canvas, a digit drawn with a huge brush spans it edge to edge: no frame.
             spanning = stroke_width(labels[y : y + h, x : x + w] == stroke.label) < HUGE_BRUSH_SHARE * max(w, h)
-        return solid or spanning or hugging(stroke)
+        # A thin straight mark from the border half across a photo or scan is the page's edge or a line's end.
+        line = photo and max(w, h) >= BORDER_LINE_ASPECT * min(w, h) and (h >= height / 2 if h > w else w >= width / 2)
+        return solid or spanning or line or hugging(stroke)
 
     if photo:
         # Uneven light (a shadow's edge, a dark corner) leaves faint ink along the border of a photo, and
