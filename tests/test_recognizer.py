@@ -187,6 +187,25 @@ def test_a_tiny_digit_on_a_large_sheet_is_found_and_a_tiny_mark_by_the_edge_is_n
     assert recognizer.predict(encode(sheet, "JPEG", quality=85)).status == NO_DIGIT
 
 
+def small_four_near_the_edge(right: int) -> bytes:
+    """A 1512x2016 photo of yellow paper with a 4 about 80 px tall whose right side is at ``right``."""
+    image = Image.new("RGB", (1512, 2016), (225, 222, 160))
+    draw = ImageDraw.Draw(image)
+    left = right - 40
+    draw.line([(left + 28, 1320), (left, 1370), (right, 1370)], fill=(20, 20, 20), width=9)
+    draw.line([(left + 30, 1340), (left + 30, 1395)], fill=(20, 20, 20), width=9)
+    noise = np.random.default_rng(0).normal(0, 3, (2016, 1512, 1))
+    return encode(Image.fromarray(np.clip(np.asarray(image, np.float32) + noise, 0, 255).astype(np.uint8)), "JPEG")
+
+
+def test_a_tiny_digits_clearance_of_the_border_is_judged_at_the_sources_resolution(recognizer):
+    # 84 px from the right edge, clear of it by the 4% of the longer side (81 px) a tiny digit must be; in the
+    # first look, a pixel for 16, its box ended 5 pixels from the edge where 5.1 were asked: "no digit".
+    prediction = recognizer.predict(small_four_near_the_edge(1426))
+    assert prediction.digit == 4 and 1380 <= prediction.box[0] <= 1390
+    assert recognizer.predict(small_four_near_the_edge(1440)).status == NO_DIGIT  # 72 px: too near
+
+
 def test_each_piece_of_a_number_is_classified_once():
     # split_digits reads pieces to choose its cuts; read_number reads the chosen ones again from memory.
     counting = Recognizer()

@@ -242,9 +242,19 @@ class Recognizer:
         self, data: bytes, tiny: Normalized, decoded: imaging.DecodedImage
     ) -> tuple[Normalized | None, Normalized | None]:
         """A mark too small to be a digit in the first look of a large photo (its box in the first look's pixels),
-        with the closer look that confirms it is one: (None, None) when it lies near the border or is none."""
-        if not _clear_of_border(tiny.box, decoded.gray.shape, MIN_DIGIT_FRACTION):
-            return None, None
+        with the closer look that confirms it is one: (None, None) when it lies near the border or is none. Within
+        a first-look pixel of the border's clearance, the clearance is judged at the source's resolution, on the
+        closer look's box (the first look's box is a pixel coarse: a tiny 4 missed it by a tenth of one)."""
+        shape = decoded.gray.shape
+        if not _clear_of_border(tiny.box, shape, MIN_DIGIT_FRACTION):
+            x, y, w, h = tiny.box
+            if not _clear_of_border((x + 1, y + 1, max(w - 2, 0), max(h - 2, 0)), shape, MIN_DIGIT_FRACTION):
+                return None, None
+            closer = self._closer_look(data, tiny, decoded.scale)
+            source = (decoded.height, decoded.width)
+            if closer is None or not _clear_of_border(closer.box, source, MIN_DIGIT_FRACTION):
+                return None, None
+            return tiny, closer
         closer = self._closer_look(data, tiny, decoded.scale)
         return (tiny, closer) if closer is not None else (None, None)
 
