@@ -1242,6 +1242,13 @@ def is_flat(box: tuple[int, int, int, int]) -> bool:
     return box[2] > MAX_DIGIT_FLATNESS * box[3]
 
 
+def border_margin(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> int:
+    """How far ``box`` (x, y, w, h) lies from the nearest edge of an image of ``shape`` (0 when it touches one)."""
+    height, width = shape[:2]
+    x, y, w, h = box
+    return min(x, y, width - x - w, height - y - h)
+
+
 def box_gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """The larger of the horizontal and vertical gaps between two boxes (0 when they overlap)."""
     gap_x = max(0, a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]))

@@ -19,6 +19,7 @@ from digitrec.normalize import (
     MNIST_SIDE,
     WORK_SIDE,
     Normalized,
+    border_margin,
     find_strokes,
     ink_map,
     is_flat,
@@ -111,9 +112,7 @@ def _least_digit_fraction(scale: float) -> float:
 
 def _clear_of_border(box: tuple[int, int, int, int], shape: tuple[int, ...], share: float) -> bool:
     """Whether ``box`` (x, y, w, h) lies at least ``share`` of the image's longer side from each of its edges."""
-    height, width = shape[:2]
-    x, y, w, h = box
-    return min(x, y, width - x - w, height - y - h) >= share * max(height, width)
+    return border_margin(box, shape) >= share * max(shape[:2])
 
 
 class OnnxModel:
@@ -246,17 +245,16 @@ class Recognizer:
         a first-look pixel of the border's clearance, the clearance is judged at the source's resolution, on the
         closer look's box (the first look's box is a pixel coarse: a tiny 4 missed it by a tenth of one)."""
         shape = decoded.gray.shape
-        if not _clear_of_border(tiny.box, shape, MIN_DIGIT_FRACTION):
-            x, y, w, h = tiny.box
-            if not _clear_of_border((x + 1, y + 1, max(w - 2, 0), max(h - 2, 0)), shape, MIN_DIGIT_FRACTION):
-                return None, None
-            closer = self._closer_look(data, tiny, decoded.scale)
-            source = (decoded.height, decoded.width)
-            if closer is None or not _clear_of_border(closer.box, source, MIN_DIGIT_FRACTION):
-                return None, None
-            return tiny, closer
+        clear = _clear_of_border(tiny.box, shape, MIN_DIGIT_FRACTION)
+        x, y, w, h = tiny.box
+        if not clear and not _clear_of_border((x + 1, y + 1, max(w - 2, 0), max(h - 2, 0)), shape, MIN_DIGIT_FRACTION):
+            return None, None
         closer = self._closer_look(data, tiny, decoded.scale)
-        return (tiny, closer) if closer is not None else (None, None)
+        if closer is None:
+            return None, None
+        if not clear and not _clear_of_border(closer.box, (decoded.height, decoded.width), MIN_DIGIT_FRACTION):
+            return None, None
+        return tiny, closer
 
     def _closer_look(self, data: bytes, normalized: Normalized, scale: float) -> Normalized | None:
         """The digit found at ``normalized.box`` (in pixels of an image reduced ``scale`` times from the source)

@@ -26,6 +26,7 @@ from digitrec.normalize import (
     InkMap,
     Normalized,
     Stroke,
+    border_margin,
     box_gap,
     crop_strokes,
     find_strokes,
@@ -200,12 +201,7 @@ def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> 
         return groups
     boxes = [union_box([s.box for s in group]) for group in groups]
     height = float(np.median([box[3] for box in boxes]))
-
-    def margin(box: tuple[int, int, int, int]) -> int:
-        x, y, w, h = box
-        return min(x, y, shape[1] - x - w, shape[0] - y - h)
-
-    edge = [box[3] >= LINE_ASPECT * box[2] and margin(box) <= EDGE_REACH * max(shape) for box in boxes]
+    edge = [box[3] >= LINE_ASPECT * box[2] and border_margin(box, shape) <= EDGE_REACH * max(shape) for box in boxes]
     others = [box for box, near in zip(boxes, edge) if not near]
     if not others:
         return groups
@@ -215,7 +211,7 @@ def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> 
         nearest = min(others, key=lambda other: max(_gap_x(box, other), 0))
         beside = min(y + h, nearest[1] + nearest[3]) - max(y, nearest[1])
         far = beside < 0.5 * h or _gap_x(box, nearest) > height
-        return far or (margin(box) == 0 and h >= EDGE_HEIGHT_SHARE * height)
+        return far or (border_margin(box, shape) == 0 and h >= EDGE_HEIGHT_SHARE * height)
 
     return [group for group, box, near in zip(groups, boxes, edge) if not (near and apart(box))]
 
@@ -385,7 +381,7 @@ def _pieces(
             return whole
         pairs = _tall_options([_cut(ink, crop, keep, box, [cut]) for cut in touches], size)
         pair = _surest_pair(pairs, classify, two_ones=False)
-        if pair is None or _surer_whole(whole[0], pair, classify):
+        if pair is None or _surer_whole(_whole_and_pair(whole[0], pair, classify)):
             return whole
         return pair
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
@@ -406,7 +402,8 @@ def _pieces(
         best = _surest_pair(_tall_options(options, size), classify) or best
     cuts = next(cuts for cuts, option in choices if option is best)
     whole = options[0]  # a count of one: no cut
-    surer_whole = len(best) == 2 and (_surer_whole(whole[0], best, classify) or _arm_cut(whole[0], best, classify))
+    read = _whole_and_pair(whole[0], best, classify) if len(best) == 2 else None
+    surer_whole = read is not None and (_surer_whole(read) or _arm_cut(read))
     return whole if surer_whole or _across_loop(whole, keep, cuts, classify) else best
 
 
@@ -429,21 +426,25 @@ def _across_loop(whole: list[Normalized], keep: np.ndarray, cuts: list[int], cla
     return _confidence(whole[0], classify) >= SURE_PIECE
 
 
-def _surer_whole(whole: Normalized, pair: list[Normalized], classify: Classifier) -> bool:
+def _whole_and_pair(whole: Normalized, pair: list[Normalized], classify: Classifier) -> np.ndarray:
+    """The classifier's probabilities (3, 10) for a group read whole and for the two pieces it was cut into."""
+    return classify(np.stack([piece.image for piece in [whole, *pair]]))
+
+
+def _surer_whole(read: np.ndarray) -> bool:
     """Whether the classifier is surer of a group read whole than of the less sure of the two pieces it was cut
-    into, neither of which reads as the whole's digit: one digit, its sides read as others (an open or serif 0
-    read as a 1 and a 7)."""
-    probabilities = classify(np.stack([piece.image for piece in [whole, *pair]]))
-    digits, sureness = probabilities.argmax(axis=1), probabilities.max(axis=1)
+    into, neither of which reads as the whole's digit (``read``: ``_whole_and_pair``): one digit, its sides read
+    as others (an open or serif 0 read as a 1 and a 7)."""
+    digits, sureness = read.argmax(axis=1), read.max(axis=1)
     return bool(sureness[0] > sureness[1:].min() and digits[0] not in digits[1:])
 
 
-def _arm_cut(whole: Normalized, pair: list[Normalized], classify: Classifier) -> bool:
-    """Whether a group the classifier is ``SURE_PIECE`` sure is one digit was cut into that digit and a 1: its own
-    arm or stem cut off (a 4 wider than the digits, its left arm read as a 1: "4" read "14")."""
-    probabilities = classify(np.stack([piece.image for piece in [whole, *pair]]))
-    digits = probabilities.argmax(axis=1)
-    return bool(probabilities[0].max() >= SURE_PIECE and sorted(digits[1:]) == sorted([digits[0], 1]))
+def _arm_cut(read: np.ndarray) -> bool:
+    """Whether a group the classifier is ``SURE_PIECE`` sure is one digit was cut into that digit and a 1
+    (``read``: ``_whole_and_pair``): its own arm or stem cut off (a 4 wider than the digits, its left arm read as a
+    1: "4" read "14")."""
+    digits = read.argmax(axis=1)
+    return bool(read[0].max() >= SURE_PIECE and sorted(digits[1:]) == sorted([digits[0], 1]))
 
 
 def _confidence(piece: Normalized, classify: Classifier) -> float:
