@@ -514,3 +514,28 @@ def test_a_wide_digit_read_surely_whole_is_not_cut_into_itself_and_a_one():
     draw.ellipse([420, 50, 500, 160], outline=0, width=10)
     digits = segment.split_digits(gray(image), classify=arm_read_as_one)
     assert [digit.box[0] // 10 for digit in digits] == [6, 19, 42]
+
+
+def test_a_speck_far_below_a_digit_does_not_make_it_a_piece_of_line():
+    # A speck by the sheet's bottom edge, under the last digit, joined it (they overlap sideways): the two made a
+    # group thin and three times as tall as the digits, taken for a piece of a margin line, and the digit was lost.
+    image, draw = paper(height=420)
+    for x in (60, 180, 300):
+        draw.ellipse([x, 50, x + 60, 140], outline=0, width=10)
+    draw.line([(430, 50), (430, 140)], fill=0, width=10)  # a 1
+    draw.rectangle([422, 400, 440, 407], fill=0)  # the speck, far below it
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [6, 18, 30, 42]
+    assert digits[-1].box[3] <= 100
+
+
+def test_the_dashes_of_a_stroke_stay_one_digit():
+    # A 1 drawn in dashes further apart than a dash is long is still one 1.
+    image, draw = paper()
+    for x in (60, 180):
+        draw.ellipse([x, 50, x + 60, 140], outline=0, width=10)
+    for top in (50, 78, 106, 134):
+        draw.line([(330 - top // 10, top), (330 - (top + 12) // 10, top + 12)], fill=0, width=7)
+    digits = segment.split_digits(with_noise(image))
+    assert len(digits) == 3
+    assert digits[-1].box[3] >= 85

@@ -50,9 +50,12 @@ MAX_DIGITS = 12
 NUMBER_MIN_CONTRAST = 0.2
 BOLDEST_STROKES = 8  # ... judged among this many largest strokes
 SAME_DIGIT_OVERLAP = 0.5  # strokes overlapping horizontally by this share of the narrower one are one digit
-# ... but a flat stroke (a bar) joins a digit only when it lies within this share of the taller one's height above
-# or below it: a piece of line or of the sheet's edge far above a digit is not its bar.
+# ... but a flat stroke (a bar) joins a digit only when it lies within BAR_REACH of the taller one's height above
+# or below it (a piece of line or of the sheet's edge far above a digit is not its bar), and any other stroke within
+# STROKE_REACH of the tallest stroke's height (about a digit's): a speck at the sheet's edge far below a 2 made it,
+# joined, a piece of a line three times its height. The dashes of one stroke lie closer.
 BAR_REACH = 0.5
+STROKE_REACH = 1.0
 # A mark whose narrower side is under this share of the pen's stroke width is a hairline (a piece of a fine
 # printed line), not the pen's.
 HAIR_SHARE = 0.5
@@ -144,9 +147,10 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
     groups under ``MIN_DIGIT_PX`` tall. Returns no groups when no digit is left.
     """
     groups: list[list[Stroke]] = []
-    for stroke in sorted(strokes, key=lambda s: s.box[0]):
+    tallest_stroke = max(stroke.box[3] for stroke in strokes)
+    for stroke in sorted(strokes, key=lambda s: (s.box[0], s.box[1])):
         for group in groups:
-            if _same_digit(union_box([s.box for s in group]), stroke.box):
+            if _same_digit(union_box([s.box for s in group]), stroke.box, tallest_stroke):
                 group.append(stroke)
                 break
         else:
@@ -168,12 +172,15 @@ def group_strokes(strokes: list[Stroke]) -> list[list[Stroke]]:
     return _join_stacked(sorted(digits, key=lambda group: union_box([s.box for s in group])[0]), tallest)
 
 
-def _same_digit(group: tuple[int, int, int, int], stroke: tuple[int, int, int, int]) -> bool:
-    """Whether a stroke's box belongs to the digit of a group's box: they overlap horizontally, and a flat one
-    (a bar) lies near the other vertically."""
+def _same_digit(group: tuple[int, int, int, int], stroke: tuple[int, int, int, int], tallest: int) -> bool:
+    """Whether a stroke's box belongs to the digit of a group's box: they overlap horizontally, and lie near each
+    other vertically (a flat one, a bar: ``_far_apart``; any other: within ``STROKE_REACH`` of the ``tallest``
+    stroke's height)."""
     if _overlap_share(group, stroke) < SAME_DIGIT_OVERLAP:
         return False
-    return not ((is_flat(group) or is_flat(stroke)) and _far_apart(group, stroke))
+    if is_flat(group) or is_flat(stroke):
+        return not _far_apart(group, stroke)
+    return _gap_y(group, stroke) <= STROKE_REACH * tallest
 
 
 def _far_apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
