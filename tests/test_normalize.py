@@ -857,3 +857,26 @@ def test_a_punched_hole_by_a_ruled_line_does_not_keep_it():
         assert lines[line].mean() > 0.9, f"row {line}"
     assert not lines[30:70, 60].any() or lines[30:70, 60].sum() <= 3  # the 1 stays, but where the line crosses it
     assert not lines[35:43, 2:11].any()  # the hole itself is no line
+
+
+def test_a_pens_stroke_across_a_faint_line_stays_whole():
+    # A faint ruled line taken out took the pixels of a dark stroke crossing it too, and cut the digit in two (a 2's
+    # stem lying along a faint column of squared paper was cut off, "22113" read "222113").
+    strength = np.zeros((200, 300), np.float32)
+    for row in (50, 100, 150):
+        strength[row : row + 2] = 0.3  # faint ruled lines
+    strength[60:140, 148:154] = 1.0  # a 1 crossing the middle one
+    noisy = np.clip(strength + np.random.default_rng(0).normal(0, 0.02, strength.shape), 0, 1).astype(np.float32)
+    lines = normalize._ruled_lines(noisy > 0.15, noisy)
+    assert lines[50:52, 10:290].all() and lines[100:102, :140].all()
+    assert not lines[100:102, 148:154].any()
+
+
+def test_a_dark_line_is_taken_out_across_a_stroke_as_dark():
+    # A line as dark as the pen cannot be told from it where they cross: it goes there too.
+    strength = np.zeros((200, 300), np.float32)
+    for row in (50, 100, 150):
+        strength[row : row + 2] = 1.0
+    strength[60:140, 148:154] = 1.0
+    lines = normalize._ruled_lines(strength > 0.5, strength)
+    assert lines[100:102, 148:154].all()

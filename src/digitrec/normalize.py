@@ -63,6 +63,12 @@ NOISE_SIGMAS = 6.0
 # the ink must stand this many times further clear of it, and of MIN_CONTRAST, than NOISE_SIGMAS asks.
 NEIGHBOUR_NOISE_MARGIN = 2.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
+# A faint line is taken out only where the ink is no more than PEN_OVER_LINE times as strong as the line's own (and
+# PEN_LEAST, a share of the strongest ink): a pen's stroke crossing it or lying along it stays whole. The line's own
+# strength is its median over PEN_LINE_SPAN of its length (a digit's stroke along it is shorter).
+PEN_OVER_LINE = 2.0
+PEN_LEAST = 0.5
+PEN_LINE_SPAN = 0.25
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
 # In a photo, a mark that lies along the image's edge for at least this share of its longer side is what lies
 # beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
@@ -527,6 +533,8 @@ def _ruled_lines(
     beyond, and are not cut by a line; and a vertical line running the sheet's whole height (a margin line) is
     found as well, neither family counting as ink the other must reach beyond (a grid's rows and columns). With
     ``complete_ruling``, lines a regular ruling has where none was found are taken too (``_ruling_completed``).
+    In a photo, ink much darker than the line it lies on (``_pen_levels``) is a pen's stroke crossing a faint line
+    or lying along it, and stays.
     On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to edge
     (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
     """
@@ -534,6 +542,7 @@ def _ruled_lines(
     photo = max(height, width) > SMALL_IMAGE_SIDE
     length = max(8, int(width * (LINE_EDGE_SHARE if flat_paper else LINE_MIN_FRACTION)))
     strength = mask.astype(np.float32) if ink is None else ink
+    levels = np.zeros(mask.shape, dtype=np.float32)  # what is darker than the lines it lies on (_pen_levels)
     smooth = max(3, width // LINE_SMOOTH_DIVISOR)
     # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
     # lone digit has no run of ink long enough for any line: no search.
@@ -562,6 +571,7 @@ def _ruled_lines(
         for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
             # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
+            np.maximum(levels, _pen_levels(runs, shifts, strength), out=levels)
     else:
         runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask)
@@ -569,9 +579,29 @@ def _ruled_lines(
         rest = (mask & ~lines).T
         for runs, shifts in _beyond_the_rest_straightened(margins, rest, beyond_sheet=not flat_paper):
             lines |= _margin_lines(runs.any(axis=1), shifts).T
+            np.maximum(levels, _pen_levels(runs, shifts, strength.T).T, out=levels)
     if photo and not flat_paper and lines.any():
         lines &= ~_beyond_the_sheet(mask)
-    return lines & mask
+    # A pen's stroke crossing a faint line, or lying along it, is much darker than the line: it stays.
+    return lines & mask & ~((levels > 0) & (strength > levels))
+
+
+def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """Over the rows of each line of a pass (``runs`` straightened by ``shifts``), in the photo's pixels, the ink
+    strength above which a pixel is a pen's, not the line's: PEN_OVER_LINE times the line's own, and at least
+    PEN_LEAST; 0 elsewhere. The line's own is, along it, the median of the darkest ``strength`` across it over
+    PEN_LINE_SPAN of its length (uneven light darkens a line towards a corner)."""
+    straight = _shear(strength, shifts)
+    rows = runs.any(axis=1)
+    width = strength.shape[1]
+    step = max(1, width // 64)
+    size = max(3, int(PEN_LINE_SPAN * width / step) | 1)
+    levels = np.zeros(strength.shape, dtype=np.float32)
+    for start, stop in _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size):
+        darkest = straight[start:stop, ::step].max(axis=0)
+        line = ndimage.median_filter(darkest, size=size, mode="nearest")
+        levels[start:stop] = np.maximum(PEN_OVER_LINE * np.repeat(line, step)[:width], PEN_LEAST)
+    return _shear(levels, -shifts)
 
 
 def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) -> list[tuple[np.ndarray, np.ndarray]]:
