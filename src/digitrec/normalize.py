@@ -63,9 +63,10 @@ NOISE_SIGMAS = 6.0
 # the ink must stand this many times further clear of it, and of MIN_CONTRAST, than NOISE_SIGMAS asks.
 NEIGHBOUR_NOISE_MARGIN = 2.0
 SPECK_FRACTION = 0.03  # components smaller than this share of the largest one are specks
-# A faint line is taken out only where the ink is no more than PEN_OVER_LINE times as strong as the line's own (and
-# PEN_LEAST, a share of the strongest ink): a pen's stroke crossing it or lying along it stays whole. The line's own
-# strength is its median over PEN_LINE_SPAN of its length (a digit's stroke along it is shorter).
+# In a number, a faint line is taken out only where the ink is no more than PEN_OVER_LINE times as strong as the
+# line's own (and PEN_LEAST, a share of the strongest ink): a pen's stroke crossing it or lying along it stays
+# whole. The line's own strength is its median over PEN_LINE_SPAN of its length (a digit's stroke along it is
+# shorter).
 PEN_OVER_LINE = 2.0
 PEN_LEAST = 0.5
 PEN_LINE_SPAN = 0.25
@@ -523,7 +524,11 @@ def _line_shifts(mask: np.ndarray, max_slope: float = LINE_MAX_SLOPE) -> np.ndar
 
 
 def _ruled_lines(
-    mask: np.ndarray, ink: np.ndarray | None = None, flat_paper: bool = False, complete_ruling: bool = False
+    mask: np.ndarray,
+    ink: np.ndarray | None = None,
+    flat_paper: bool = False,
+    complete_ruling: bool = False,
+    keep_pen: bool = False,
 ) -> np.ndarray:
     """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines).
 
@@ -533,8 +538,8 @@ def _ruled_lines(
     beyond, and are not cut by a line; and a vertical line running the sheet's whole height (a margin line) is
     found as well, neither family counting as ink the other must reach beyond (a grid's rows and columns). With
     ``complete_ruling``, lines a regular ruling has where none was found are taken too (``_ruling_completed``).
-    In a photo, ink much darker than the line it lies on (``_pen_levels``) is a pen's stroke crossing a faint line
-    or lying along it, and stays.
+    With ``keep_pen``, in a photo, ink much darker than the line it lies on (``_pen_levels``) is a pen's stroke
+    crossing a faint line or lying along it, and stays.
     On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to edge
     (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
     """
@@ -571,7 +576,8 @@ def _ruled_lines(
         for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
             # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
-            np.maximum(levels, _pen_levels(runs, shifts, strength), out=levels)
+            if keep_pen:
+                np.maximum(levels, _pen_levels(runs, shifts, strength), out=levels)
     else:
         runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask)
@@ -579,11 +585,13 @@ def _ruled_lines(
         rest = (mask & ~lines).T
         for runs, shifts in _beyond_the_rest_straightened(margins, rest, beyond_sheet=not flat_paper):
             lines |= _margin_lines(runs.any(axis=1), shifts).T
-            np.maximum(levels, _pen_levels(runs, shifts, strength.T).T, out=levels)
+            if keep_pen:
+                np.maximum(levels, _pen_levels(runs, shifts, strength.T).T, out=levels)
     if photo and not flat_paper and lines.any():
         lines &= ~_beyond_the_sheet(mask)
-    # A pen's stroke crossing a faint line, or lying along it, is much darker than the line: it stays.
-    return lines & mask & ~((levels > 0) & (strength > levels))
+    if keep_pen:  # a pen's stroke crossing a faint line, or lying along it, is much darker than the line: it stays
+        lines &= ~((levels > 0) & (strength > levels))
+    return lines & mask
 
 
 def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> np.ndarray:
@@ -1107,7 +1115,10 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     # digit (a 1 on a column of the grid) and cut it into pieces read as digits of their own. (Paper of one exact
     # tone is taken to show no faint lines.)
     complete = one_digit and not ink.flat_paper
-    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete)
+    # In a number, a faint line is not taken out where a pen's stroke crosses it or lies along it: cut, the
+    # digit's pieces read as digits of their own. (Round one digit, measured, it fixed as many as it lost: the
+    # pieces of a cut digit are chosen among, and a line's darker stretch by it was read with it.)
+    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete, keep_pen=not one_digit)
     mask = mask & ~ruled
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if one_digit and photo:
