@@ -539,3 +539,26 @@ def test_the_dashes_of_a_stroke_stay_one_digit():
     digits = segment.split_digits(with_noise(image))
     assert len(digits) == 3
     assert digits[-1].box[3] >= 85
+
+
+def test_the_columns_of_a_grid_in_a_narrow_crop_are_no_digits():
+    # A two-digit number on squared paper cropped narrow (less than half as wide as tall): no margin line was looked
+    # for, lest a tall 1 filling the crop be taken for one, and the grid's columns were read as 1s with the digits.
+    image, draw = paper(width=200, height=460)
+    for step in range(10, 460, 66):
+        draw.line([(0, step), (200, step)], fill=150, width=3)
+    for step in (10, 76, 142):
+        draw.line([(step, 0), (step, 460)], fill=150, width=3)
+    draw.line([(40, 210), (40, 320)], fill=20, width=9)  # a 1
+    draw.ellipse([90, 260, 140, 320], outline=20, width=9)  # a 6
+    draw.line([(95, 290), (120, 205)], fill=20, width=9)
+    digits = segment.split_digits(with_noise(image))
+    assert len(digits) == 2
+    assert all(digit.box[3] <= 130 for digit in digits)
+
+
+def test_a_tall_one_filling_a_narrow_crop_is_a_digit():
+    image, draw = paper(width=120, height=300)
+    draw.line([(60, 5), (58, 295)], fill=20, width=12)
+    digits = segment.split_digits(with_noise(image))
+    assert len(digits) == 1 and digits[0].box[3] >= 280

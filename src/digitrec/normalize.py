@@ -614,11 +614,11 @@ def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> n
 
 def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) -> list[tuple[np.ndarray, np.ndarray]]:
     """The runs of margin lines in a photo (``mask``, its ink ``strength``) turned on its side, straightened
-    (``_straightened_runs``): vertical lines nearly the sheet's whole height (``MARGIN_MIN_FRACTION``). None in a
-    narrow crop (``MARGIN_MIN_ASPECT``), where a tall 1 fills the crop top to bottom."""
+    (``_straightened_runs``): vertical lines nearly the sheet's whole height (``MARGIN_MIN_FRACTION``). In a
+    narrow crop (``MARGIN_MIN_ASPECT``), where a tall 1 fills the crop top to bottom, only two such lines or more
+    (the columns of a grid) count."""
     height, width = mask.shape
-    if width < MARGIN_MIN_ASPECT * height:
-        return []
+    narrow = width < MARGIN_MIN_ASPECT * height
     strength = strength.T
     smooth = max(3, height // LINE_SMOOTH_DIVISOR)
     tall = max(1, int(MARGIN_MIN_FRACTION * height))
@@ -631,9 +631,15 @@ def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) 
         margins = _faint_line_bands(straight_strength, tall, smooth)
         return margins | _line_bands(straight, tall, edges="constant", bridge=True)
 
-    return _straightened_runs(
+    found = _straightened_runs(
         mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE, complete_ruling=complete_ruling
     )
+    if (
+        narrow
+        and sum(len(list(_spread_runs(np.flatnonzero(runs.any(axis=1)).tolist(), 1, width))) for runs, _ in found) < 2
+    ):
+        return []
+    return found
 
 
 def _thin_runs(runs: np.ndarray, height: int) -> np.ndarray:
