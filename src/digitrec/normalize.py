@@ -484,6 +484,11 @@ def _spread_runs(positions: list[int], window: int, size: int) -> Iterator[tuple
             yield max(0, start - before), min(size, position + after + 1)
 
 
+def _bands(rows: np.ndarray) -> Iterator[tuple[int, int]]:
+    """The runs (start, stop) of True in a boolean vector: the bands of rows that each line found covers."""
+    return _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size)
+
+
 def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     """Shift each column of ``mask`` up by ``shifts[column]`` rows (pixels shifted out are lost, zeros come in)."""
     if not shifts.any():
@@ -547,7 +552,8 @@ def _ruled_lines(
     photo = max(height, width) > SMALL_IMAGE_SIDE
     length = max(8, int(width * (LINE_EDGE_SHARE if flat_paper else LINE_MIN_FRACTION)))
     strength = mask.astype(np.float32) if ink is None else ink
-    levels = np.zeros(mask.shape, dtype=np.float32)  # what is darker than the lines it lies on (_pen_levels)
+    # With keep_pen, what is darker than the lines it lies on (_pen_levels); 0 off them.
+    levels = np.zeros(mask.shape, dtype=np.float32) if keep_pen else None
     smooth = max(3, width // LINE_SMOOTH_DIVISOR)
     # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
     # lone digit has no run of ink long enough for any line: no search.
@@ -605,7 +611,7 @@ def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> n
     step = max(1, width // 64)
     size = max(3, int(PEN_LINE_SPAN * width / step) | 1)
     levels = np.zeros(strength.shape, dtype=np.float32)
-    for start, stop in _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size):
+    for start, stop in _bands(rows):
         darkest = straight[start:stop, ::step].max(axis=0)
         line = ndimage.median_filter(darkest, size=size, mode="nearest")
         levels[start:stop] = np.maximum(PEN_OVER_LINE * np.repeat(line, step)[:width], PEN_LEAST)
@@ -634,10 +640,7 @@ def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) 
     found = _straightened_runs(
         mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE, complete_ruling=complete_ruling
     )
-    if (
-        narrow
-        and sum(len(list(_spread_runs(np.flatnonzero(runs.any(axis=1)).tolist(), 1, width))) for runs, _ in found) < 2
-    ):
+    if narrow and sum(len(list(_bands(runs.any(axis=1)))) for runs, _shifts in found) < 2:
         return []
     return found
 
@@ -693,7 +696,7 @@ def _ruling_completed(runs: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """``runs`` (straightened line runs) with the lines a regular ruling has where none was found: rows spaced
     as the lines found are (``RULING_*``) along which the ink ``strength`` is a line's (``LINE_EVIDENCE``)."""
     rows = runs.any(axis=1)
-    found = [(start + stop - 1) / 2 for start, stop in _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size)]
+    found = [(start + stop - 1) / 2 for start, stop in _bands(rows)]
     if len(found) < RULING_MIN_LINES:
         return runs
     gaps = np.diff(found)
@@ -857,7 +860,7 @@ def _margin_lines(rows: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     it is left whole, for the border rules of ``find_strokes`` (a piece of it cut off would pass for a 1).
     """
     lines = np.zeros((rows.size, shifts.size), dtype=bool)
-    for start, stop in _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size):
+    for start, stop in _bands(rows):
         band = np.zeros_like(rows)
         band[start:stop] = True
         line = _shear(np.broadcast_to(band[:, np.newaxis], lines.shape), -shifts)
