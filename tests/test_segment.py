@@ -284,6 +284,24 @@ def test_a_margin_line_leaning_in_perspective_is_no_digit():
     assert 85 <= digits[0].box[3] <= 100
 
 
+def test_a_digit_against_a_margin_line_drawn_broad_is_read_without_it():
+    # A margin line as broad as what lies beyond the sheet counts as thick, and through the sheet's edge it reached
+    # the border: it was left in as part of what lies beyond the sheet, and the 7 written against it went with it.
+    image, draw = paper(width=640, height=480)
+    image.paste(225, (0, 0, 640, 480))
+    draw.rectangle([0, 0, 640, 3], fill=60)  # the table beyond the sheet's top and left edges
+    draw.rectangle([0, 0, 3, 480], fill=60)
+    for row in range(20, 480, 90):
+        draw.line([(0, row), (640, row)], fill=180, width=3)
+    draw.line([(84, 0), (84, 480)], fill=150, width=9)  # the margin line
+    draw.line([(88, 240), (175, 235), (130, 350)], fill=20, width=8)  # a 7 against it
+    draw.line([(250, 235), (250, 350)], fill=20, width=8)  # a 1
+    draw.ellipse([(320, 235), (390, 350)], outline=20, width=8)  # a 0
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [8, 24, 32]
+    assert digits[0].box[2] <= 100
+
+
 # Sure of a piece much narrower than tall (one digit), unsure of a broader one (two touching digits read as one).
 sure_of_narrow_ones = by_ink_shape(lambda rows, cols: (0, 1.0 if cols < 0.6 * rows else 0.5))
 

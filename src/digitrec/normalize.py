@@ -489,6 +489,11 @@ def _bands(rows: np.ndarray) -> Iterator[tuple[int, int]]:
     return _spread_runs(np.flatnonzero(rows).tolist(), 1, rows.size)
 
 
+def _widest_band(runs: np.ndarray) -> int:
+    """The widest band of rows that the straightened line ``runs`` cover."""
+    return max((stop - start for start, stop in _bands(runs.any(axis=1))), default=0)
+
+
 def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     """Shift each column of ``mask`` up by ``shifts[column]`` rows (pixels shifted out are lost, zeros come in)."""
     if not shifts.any():
@@ -554,6 +559,7 @@ def _ruled_lines(
     strength = mask.astype(np.float32) if ink is None else ink
     # With keep_pen, what is darker than the lines it lies on (_pen_levels); 0 off them.
     levels = np.zeros(mask.shape, dtype=np.float32) if keep_pen else None
+    widest = 0  # the widest band of rows a line taken covers
     smooth = max(3, width // LINE_SMOOTH_DIVISOR)
     # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
     # lone digit has no run of ink long enough for any line: no search.
@@ -582,6 +588,7 @@ def _ruled_lines(
         for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
             # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
+            widest = max(widest, _widest_band(runs))
             if keep_pen:
                 np.maximum(levels, _pen_levels(runs, shifts, strength), out=levels)
     else:
@@ -591,10 +598,11 @@ def _ruled_lines(
         rest = (mask & ~lines).T
         for runs, shifts in _beyond_the_rest_straightened(margins, rest, beyond_sheet=not flat_paper):
             lines |= _margin_lines(runs.any(axis=1), shifts).T
+            widest = max(widest, _widest_band(runs))
             if keep_pen:
                 np.maximum(levels, _pen_levels(runs, shifts, strength.T).T, out=levels)
     if photo and not flat_paper and lines.any():
-        lines &= ~_beyond_the_sheet(mask)
+        lines &= ~_beyond_the_sheet(mask, widest)
     if keep_pen:  # a pen's stroke crossing a faint line, or lying along it, is much darker than the line: it stays
         lines &= ~((levels > 0) & (strength > levels))
     return lines & mask
@@ -840,11 +848,13 @@ def _hugging(labels: np.ndarray, regions: list[tuple[slice, slice]]) -> np.ndarr
     return hugging
 
 
-def _beyond_the_sheet(mask: np.ndarray) -> np.ndarray:
+def _beyond_the_sheet(mask: np.ndarray, widest_line: int = 0) -> np.ndarray:
     """What lies beyond a photographed sheet (a table, the dark round a sheet shot at a tilt): the parts of
-    ``mask`` thicker than any line (``SHEET_BEYOND_THICKNESS`` of the photo's longer side) that hug its border.
-    Lines are not cut out of it: its pieces would pass for digits."""
-    side = max(3, round(SHEET_BEYOND_THICKNESS * max(mask.shape)))
+    ``mask`` thicker than any line (``SHEET_BEYOND_THICKNESS`` of the photo's longer side, and than the widest
+    band of rows a line found covers, ``widest_line``) that hug its border. Lines are not cut out of it: its
+    pieces would pass for digits. (A margin line drawn with a broad pen, joined to the border by the sheet's edge,
+    is no such part: left in, a digit touching it was taken with it for a piece of line.)"""
+    side = max(3, round(SHEET_BEYOND_THICKNESS * max(mask.shape)), widest_line)
     thick = mask
     for filter1d in (ndimage.minimum_filter1d, ndimage.maximum_filter1d):  # an opening by a square, side by side
         thick = filter1d(filter1d(thick, size=side, axis=0, mode="nearest"), size=side, axis=1, mode="nearest")
