@@ -302,6 +302,23 @@ def test_a_digit_against_a_margin_line_drawn_broad_is_read_without_it():
     assert digits[0].box[2] <= 100
 
 
+def test_the_sheets_edge_just_inside_the_frame_does_not_hide_the_margin_line():
+    # The sheet's top edge, a line a few pixels inside the frame, did not touch the border: it counted as ink the
+    # margin line must reach beyond, so the margin line was left in and the 7 written against it went with it.
+    image, draw = paper(width=640, height=480)
+    image.paste(225, (0, 0, 640, 480))
+    draw.line([(200, 2), (640, 6)], fill=120, width=3)  # the sheet's top edge
+    for row in range(40, 480, 85):
+        draw.line([(0, row), (640, row + 4)], fill=170, width=2)
+    draw.line([(60, 0), (68, 480)], fill=140, width=3)  # the margin line
+    draw.line([(64, 240), (150, 235), (110, 350)], fill=20, width=8)  # a 7 against it
+    draw.line([(230, 235), (230, 350)], fill=20, width=8)  # a 1
+    draw.ellipse([(300, 235), (370, 350)], outline=20, width=8)  # a 0
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [6, 22, 30]
+    assert digits[0].box[2] <= 100
+
+
 # Sure of a piece much narrower than tall (one digit), unsure of a broader one (two touching digits read as one).
 sure_of_narrow_ones = by_ink_shape(lambda rows, cols: (0, 1.0 if cols < 0.6 * rows else 0.5))
 

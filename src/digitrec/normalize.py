@@ -75,6 +75,9 @@ MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's long
 # beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
 # with the ends of its strokes, a stroke's width or two. Digit crops (MNIST among them) are read as before.
 BORDER_HUG_SHARE = 0.5
+# Where a ruled line was found by the border, the rest of the ink a line must reach beyond leaves out what lies
+# beyond the sheet by that border within this share of the photo's longer side (the line's band cut it off).
+HUG_REACH = 0.0125
 # ... except a compact mark (a box no more than this many times longer than wide), which must lie along it for
 # this share: a digit the frame cuts where a stroke runs along the cut (a 3's foot) touches it for about half its
 # width, where what lies beyond a sheet is long (a strip, a wedge) or runs along two edges.
@@ -760,7 +763,9 @@ def _beyond_the_rest_straightened(
         rest_labels, count = ndimage.label(rest, structure=EIGHT_CONNECTED)
         kept = np.bincount(rest_labels.ravel(), minlength=count + 1) >= LINE_REST_MIN_SHARE * rest.size
         if beyond_sheet:
-            kept &= ~_hugging(rest_labels, ndimage.find_objects(rest_labels))
+            # A line found by the border cuts what lies beyond the sheet off it: near it, it still hugs it.
+            reach = max(1, round(HUG_REACH * max(mask.shape)))
+            kept &= ~_hugging(rest_labels, ndimage.find_objects(rest_labels), reach)
         kept[0] = False
         rest = kept[rest_labels]
     positions = np.flatnonzero(rest.any(axis=0))
@@ -831,11 +836,11 @@ def _solid_marks(mask: np.ndarray) -> np.ndarray:
     return ndimage.binary_dilation(solid[labels], iterations=1) & mask
 
 
-def _hugging(labels: np.ndarray, regions: list[tuple[slice, slice]]) -> np.ndarray:
+def _hugging(labels: np.ndarray, regions: list[tuple[slice, slice]], reach: int = 1) -> np.ndarray:
     """For each label (its ``regions`` from ``ndimage.find_objects``), whether its pixels hug the image's border,
     as what lies beyond a photographed sheet does: ``BORDER_HUG_SHARE`` of its longer side lies on it
-    (``COMPACT_HUG_SHARE`` for a compact mark)."""
-    contact = _border_contact(labels, len(regions))
+    (``COMPACT_HUG_SHARE`` for a compact mark), or within ``reach`` pixels of it (``_border_contact``)."""
+    contact = _border_contact(labels, len(regions), reach)
     if not contact[1:].any():
         return np.zeros(len(regions) + 1, dtype=bool)  # nothing reaches the border (a lone digit)
     extents = np.zeros((len(regions) + 1, 2))
@@ -1110,10 +1115,18 @@ def _region_box(region: tuple[slice, slice]) -> tuple[int, int, int, int]:
     return columns.start, rows.start, columns.stop - columns.start, rows.stop - rows.start
 
 
-def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
-    """For each label, how many of its pixels lie on the image's outermost rows and columns (corners twice)."""
-    edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    return np.bincount(edges, minlength=count + 1)
+def _border_contact(labels: np.ndarray, count: int, reach: int = 1) -> np.ndarray:
+    """For each label, how many of its pixels lie on the image's outermost rows and columns (corners twice); with
+    ``reach``, at how many of the border's pixels it is the first label met within ``reach`` pixels inward."""
+    if reach == 1:
+        edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+        return np.bincount(edges, minlength=count + 1)
+    reach = min(reach, *labels.shape)
+    seen = []
+    for strip in (labels[:reach], labels[::-1][:reach], labels.T[:reach], labels.T[::-1][:reach]):
+        first = np.argmax(strip > 0, axis=0)  # the border's own pixel where nothing lies within reach (0)
+        seen.append(strip[first, np.arange(strip.shape[1])])
+    return np.bincount(np.concatenate(seen), minlength=count + 1)
 
 
 def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = False) -> tuple[np.ndarray, list[Stroke]]:
