@@ -867,7 +867,7 @@ def test_a_pens_stroke_across_a_faint_line_stays_whole():
         strength[row : row + 2] = 0.3  # faint ruled lines
     strength[60:140, 148:154] = 1.0  # a 1 crossing the middle one
     noisy = np.clip(strength + np.random.default_rng(0).normal(0, 0.02, strength.shape), 0, 1).astype(np.float32)
-    lines = normalize._ruled_lines(noisy > 0.15, noisy, keep_pen=True)
+    lines = normalize._ruled_lines(noisy > 0.15, noisy, in_number=True)
     assert lines[50:52, 10:290].all() and lines[100:102, :140].all()
     assert not lines[100:102, 148:154].any()
 
@@ -878,5 +878,5 @@ def test_a_dark_line_is_taken_out_across_a_stroke_as_dark():
     for row in (50, 100, 150):
         strength[row : row + 2] = 1.0
     strength[60:140, 148:154] = 1.0
-    lines = normalize._ruled_lines(strength > 0.5, strength, keep_pen=True)
+    lines = normalize._ruled_lines(strength > 0.5, strength, in_number=True)
     assert lines[100:102, 148:154].all()

@@ -319,6 +319,26 @@ def test_the_sheets_edge_just_inside_the_frame_does_not_hide_the_margin_line():
     assert digits[0].box[2] <= 100
 
 
+def test_a_faint_margin_line_through_a_digit_is_found_across_it():
+    # Where the 0's stroke lay close beside the margin line, the rows beside it were not clear: the line, fading
+    # down the sheet, was found nowhere (it starts below the table beyond the sheet's top edge, so it must run
+    # unbroken to the bottom), its dark upper part stayed, and the 0 it runs through went with it: "034264" read
+    # "34264".
+    image, draw = paper(width=640, height=480)
+    image.paste(225, (0, 0, 640, 480))
+    draw.rectangle([0, 0, 640, 6], fill=90)  # the table beyond the sheet's top edge
+    for row in range(7, 480):
+        draw.line([(44, row), (48, row)], fill=150 + 55 * row // 480)  # the margin line, fading down the sheet
+    for row in range(60, 480, 85):
+        draw.line([(0, row), (640, row)], fill=200, width=2)
+    draw.ellipse([(6, 230), (56, 320)], outline=20, width=8)  # a 0 the margin line runs through
+    draw.line([(150, 235), (150, 320)], fill=20, width=8)  # a 1
+    draw.line([(200, 240), (260, 235), (225, 320)], fill=20, width=8)  # a 7
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [0, 14, 20]
+    assert digits[0].box[3] <= 100
+
+
 # Sure of a piece much narrower than tall (one digit), unsure of a broader one (two touching digits read as one).
 sure_of_narrow_ones = by_ink_shape(lambda rows, cols: (0, 1.0 if cols < 0.6 * rows else 0.5))
 

@@ -136,6 +136,7 @@ MAX_DIGIT_FLATNESS = 3.0  # a mark this many times wider than tall is no digit (
 LINE_MIN_FRACTION = 0.5  # a horizontal run at least this share of the width may be a ruled line
 LINE_SMOOTH_DIVISOR = 10  # in photos, line strength is averaged along 1/10 of the width
 MARGIN_MIN_FRACTION = 0.9  # a vertical run this share of the height in a photo may be a margin line
+MARGIN_BRIDGE_DIVISOR = 4  # ... running on across a digit written against it up to 1/4 of the averaging length
 LINE_EDGE_SHARE = 0.8  # in photos, a line this share of the width long is taken to run edge to edge
 LINE_REST_MIN_SHARE = 0.002  # in photos, ink a line must reach beyond is at least this share of the image
 LINE_EVIDENCE = 0.2  # a photographed line's ink strength, averaged along it, is above this
@@ -439,11 +440,13 @@ def _line_bands(mask: np.ndarray, length: int, edges: str = "reflect", bridge: b
     return ndimage.maximum_filter1d(full, size=length, axis=1)
 
 
-def _faint_line_bands(strength: np.ndarray, length: int, smooth: int) -> np.ndarray:
+def _faint_line_bands(strength: np.ndarray, length: int, smooth: int, bridge: int = 0) -> np.ndarray:
     """Where horizontal lines at least ``length`` long run through an ink-strength image, faint ones included.
 
     The strength of three rows together (a line between two rows is split between them) is averaged along
-    the row over ``smooth`` pixels: noise averages away, a line stays, even where it fades for a stretch.
+    the row over ``smooth`` pixels: noise averages away, a line stays, even where it fades for a stretch. With
+    ``bridge``, a line runs on across gaps up to that long where ink lies close beside it but its own strength
+    holds (a digit written against a margin line).
     """
     rows = ndimage.uniform_filter1d(strength, size=3, axis=0, mode="constant") * 3.0
     along = ndimage.uniform_filter1d(rows, size=smooth, axis=1, mode="nearest")
@@ -453,6 +456,10 @@ def _faint_line_bands(strength: np.ndarray, length: int, smooth: int) -> np.ndar
     beside[step:] = along[:-step]
     beside[:-step] = np.maximum(beside[:-step], along[step:])
     evidence = along - beside > LINE_EVIDENCE
+    if bridge:
+        closed = ndimage.maximum_filter1d(evidence, size=bridge + 1, axis=1, mode="nearest")
+        closed = ndimage.minimum_filter1d(closed, size=bridge + 1, axis=1, mode="nearest")
+        evidence |= closed & (along > LINE_EVIDENCE)
     # Averaging spreads a stroke by ``smooth``: a run must be that much longer to count as a line.
     window = min(length + smooth, strength.shape[1])
     full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=window, axis=1) > 0.999
@@ -493,8 +500,10 @@ def _bands(rows: np.ndarray) -> Iterator[tuple[int, int]]:
 
 
 def _widest_band(runs: np.ndarray) -> int:
-    """The widest band of rows that the straightened line ``runs`` cover."""
-    return max((stop - start for start, stop in _bands(runs.any(axis=1))), default=0)
+    """The widest band of rows that the straightened line ``runs`` cover away from the image's edges (a band along
+    an edge is what lies beyond the sheet, found as a line)."""
+    rows = runs.any(axis=1)
+    return max((stop - start for start, stop in _bands(rows) if start > 0 and stop < rows.size), default=0)
 
 
 def _shear(mask: np.ndarray, shifts: np.ndarray) -> np.ndarray:
@@ -541,7 +550,7 @@ def _ruled_lines(
     ink: np.ndarray | None = None,
     flat_paper: bool = False,
     complete_ruling: bool = False,
-    keep_pen: bool = False,
+    in_number: bool = False,
 ) -> np.ndarray:
     """Pixels of long horizontal runs that reach beyond the rest of the ink on both sides (ruled lines).
 
@@ -551,8 +560,9 @@ def _ruled_lines(
     beyond, and are not cut by a line; and a vertical line running the sheet's whole height (a margin line) is
     found as well, neither family counting as ink the other must reach beyond (a grid's rows and columns). With
     ``complete_ruling``, lines a regular ruling has where none was found are taken too (``_ruling_completed``).
-    With ``keep_pen``, in a photo, ink much darker than the line it lies on (``_pen_levels``) is a pen's stroke
-    crossing a faint line or lying along it, and stays.
+    With ``in_number`` (a number, not one digit), in a photo, ink much darker than the line it lies on
+    (``_pen_levels``) is a pen's stroke crossing a faint line or lying along it, and stays; and a faint margin line
+    runs on across a digit written against it (``_margin_runs``).
     On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to edge
     (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
     """
@@ -560,14 +570,14 @@ def _ruled_lines(
     photo = max(height, width) > SMALL_IMAGE_SIDE
     length = max(8, int(width * (LINE_EDGE_SHARE if flat_paper else LINE_MIN_FRACTION)))
     strength = mask.astype(np.float32) if ink is None else ink
-    # With keep_pen, what is darker than the lines it lies on (_pen_levels); 0 off them.
-    levels = np.zeros(mask.shape, dtype=np.float32) if keep_pen else None
+    # In a number, what is darker than the lines it lies on (_pen_levels); 0 off them.
+    levels = np.zeros(mask.shape, dtype=np.float32) if in_number else None
     widest = 0  # the widest band of rows a line taken covers
     smooth = max(3, width // LINE_SMOOTH_DIVISOR)
     # In a crop, a line must show as one row of ink; in a photo, a tilted line steps between rows. A photo of a
     # lone digit has no run of ink long enough for any line: no search.
     crop_without_line = not photo and not (mask.sum(axis=1) >= length).any()
-    margins = _margin_runs(mask, strength, complete_ruling) if photo else []
+    margins = _margin_runs(mask, strength, complete_ruling, bridge=in_number) if photo else []
     if width < 16 or crop_without_line or (photo and not _may_hold_lines(strength, mask, length, smooth)):
         lines = np.zeros_like(mask)
     elif photo:
@@ -592,7 +602,7 @@ def _ruled_lines(
             # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
             widest = max(widest, _widest_band(runs))
-            if keep_pen:
+            if in_number:
                 np.maximum(levels, _pen_levels(runs, shifts, strength), out=levels)
     else:
         runs = _line_bands(mask, length) & mask
@@ -602,11 +612,11 @@ def _ruled_lines(
         for runs, shifts in _beyond_the_rest_straightened(margins, rest, beyond_sheet=not flat_paper):
             lines |= _margin_lines(runs.any(axis=1), shifts).T
             widest = max(widest, _widest_band(runs))
-            if keep_pen:
+            if in_number:
                 np.maximum(levels, _pen_levels(runs, shifts, strength.T).T, out=levels)
     if photo and not flat_paper and lines.any():
         lines &= ~_beyond_the_sheet(mask, widest)
-    if keep_pen:  # a pen's stroke crossing a faint line, or lying along it, is much darker than the line: it stays
+    if in_number:  # a pen's stroke crossing a faint line, or lying along it, is much darker than the line: it stays
         lines &= ~((levels > 0) & (strength > levels))
     return lines & mask
 
@@ -629,11 +639,15 @@ def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> n
     return _shear(levels, -shifts)
 
 
-def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+def _margin_runs(
+    mask: np.ndarray, strength: np.ndarray, complete_ruling: bool, bridge: bool = False
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """The runs of margin lines in a photo (``mask``, its ink ``strength``) turned on its side, straightened
     (``_straightened_runs``): vertical lines nearly the sheet's whole height (``MARGIN_MIN_FRACTION``). In a
     narrow crop (``MARGIN_MIN_ASPECT``), where a tall 1 fills the crop top to bottom, only two such lines or more
-    (the columns of a grid) count."""
+    (the columns of a grid) count. With ``bridge``, a faint one runs on across a digit written against it for up to
+    1/MARGIN_BRIDGE_DIVISOR of the averaging length (in numbers: round one digit, a grid's column found so, only
+    one of its two pixels wide, left the other joined to a 6, read as a 9)."""
     height, width = mask.shape
     narrow = width < MARGIN_MIN_ASPECT * height
     strength = strength.T
@@ -642,10 +656,12 @@ def _margin_runs(mask: np.ndarray, strength: np.ndarray, complete_ruling: bool) 
     if not _may_hold_lines(strength, mask.T, tall, smooth):
         return []
 
+    gap = smooth // MARGIN_BRIDGE_DIVISOR if bridge else 0
+
     # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a digit
     # written against it leaves no clear columns beside it.
     def margin_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
-        margins = _faint_line_bands(straight_strength, tall, smooth)
+        margins = _faint_line_bands(straight_strength, tall, smooth, bridge=gap)
         return margins | _line_bands(straight, tall, edges="constant", bridge=True)
 
     found = _straightened_runs(
@@ -859,7 +875,8 @@ def _beyond_the_sheet(mask: np.ndarray, widest_line: int = 0) -> np.ndarray:
     band of rows a line found covers, ``widest_line``) that hug its border. Lines are not cut out of it: its
     pieces would pass for digits. (A margin line drawn with a broad pen, joined to the border by the sheet's edge,
     is no such part: left in, a digit touching it was taken with it for a piece of line.)"""
-    side = max(3, round(SHEET_BEYOND_THICKNESS * max(mask.shape)), widest_line)
+    side = max(3, round(SHEET_BEYOND_THICKNESS * max(mask.shape)))
+    side = max(side, min(widest_line, 2 * side))
     thick = mask
     for filter1d in (ndimage.minimum_filter1d, ndimage.maximum_filter1d):  # an opening by a square, side by side
         thick = filter1d(filter1d(thick, size=side, axis=0, mode="nearest"), size=side, axis=1, mode="nearest")
@@ -1150,7 +1167,7 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     # In a number, a faint line is not taken out where a pen's stroke crosses it or lies along it: cut, the
     # digit's pieces read as digits of their own. (Round one digit, measured, it fixed as many as it lost: the
     # pieces of a cut digit are chosen among, and a line's darker stretch by it was read with it.)
-    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete, keep_pen=not one_digit)
+    ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete, in_number=not one_digit)
     mask = mask & ~ruled
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if one_digit and photo:
