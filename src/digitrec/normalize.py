@@ -75,14 +75,14 @@ MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's long
 # beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
 # with the ends of its strokes, a stroke's width or two. Digit crops (MNIST among them) are read as before.
 BORDER_HUG_SHARE = 0.5
-# Where a ruled line was found by the border, the rest of the ink a line must reach beyond leaves out what lies
-# beyond the sheet by that border within this share of the photo's longer side (the line's band cut it off).
-HUG_REACH = 0.0125
 # ... except a compact mark (a box no more than this many times longer than wide), which must lie along it for
 # this share: a digit the frame cuts where a stroke runs along the cut (a 3's foot) touches it for about half its
 # width, where what lies beyond a sheet is long (a strip, a wedge) or runs along two edges.
 COMPACT_ASPECT = 1.5
 COMPACT_HUG_SHARE = 0.6
+# Where a ruled line was found by the border, the rest of the ink a line must reach beyond leaves out what lies
+# beyond the sheet by that border within this share of the photo's longer side (the line's band cut it off).
+HUG_REACH = 0.0125
 # What lies beyond the sheet is not cut by a ruled line where it is thicker than this share of the photo's side
 # (than any line): its pieces would pass for digits.
 SHEET_BEYOND_THICKNESS = 0.008
