@@ -11,8 +11,9 @@ from PIL import Image, ImageDraw
 from digitrec import segment
 
 
-def paper(width: int = 600, height: int = 200) -> tuple[Image.Image, ImageDraw.ImageDraw]:
-    image = Image.new("L", (width, height), 255)
+def paper(width: int = 600, height: int = 200, tone: int = 255) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A sheet to draw on: white, or a photographed sheet's grey (``tone`` 225)."""
+    image = Image.new("L", (width, height), tone)
     return image, ImageDraw.Draw(image)
 
 
@@ -234,8 +235,7 @@ def test_a_stroke_broken_into_dashes_stays_with_its_digit():
 def ruled_sheet_in_perspective(digit: bool = False, table: bool = False) -> np.ndarray:
     """A photo of a ruled sheet shot at an angle: its lines converge (their slopes differ down the page), the
     margin line leans, and with ``table`` the dark table shows in a wedge beyond the sheet's top edge."""
-    image, draw = paper(480, 640)
-    image.paste(225, (0, 0, 480, 640))
+    image, draw = paper(480, 640, tone=225)
     for row in range(30, 640, 32):
         slope = -0.05 + 0.06 * row / 640  # from about -3 degrees at the top to +0.5 at the bottom
         draw.line([(0, row), (480, row + slope * 480)], fill=150, width=2)
@@ -265,8 +265,7 @@ def test_a_digit_on_a_ruled_sheet_in_perspective_is_read_without_the_lines():
 
 def ruled_sheet_with_a_leaning_margin(digit: bool) -> np.ndarray:
     """A photo of a ruled sheet whose margin line leans about 6 degrees (perspective); a 0 beside it or nothing."""
-    image, draw = paper(480, 640)
-    image.paste(225, (0, 0, 480, 640))
+    image, draw = paper(480, 640, tone=225)
     for row in range(30, 640, 32):
         draw.line([(0, row), (480, row + 10)], fill=150, width=2)
     draw.line([(104, 0), (40, 640)], fill=140, width=3)
@@ -287,8 +286,7 @@ def test_a_margin_line_leaning_in_perspective_is_no_digit():
 def test_a_digit_against_a_margin_line_drawn_broad_is_read_without_it():
     # A margin line as broad as what lies beyond the sheet counts as thick, and through the sheet's edge it reached
     # the border: it was left in as part of what lies beyond the sheet, and the 7 written against it went with it.
-    image, draw = paper(width=640, height=480)
-    image.paste(225, (0, 0, 640, 480))
+    image, draw = paper(width=640, height=480, tone=225)
     draw.rectangle([0, 0, 640, 3], fill=60)  # the table beyond the sheet's top and left edges
     draw.rectangle([0, 0, 3, 480], fill=60)
     for row in range(20, 480, 90):
@@ -305,8 +303,7 @@ def test_a_digit_against_a_margin_line_drawn_broad_is_read_without_it():
 def test_the_sheets_edge_just_inside_the_frame_does_not_hide_the_margin_line():
     # The sheet's top edge, a line a few pixels inside the frame, did not touch the border: it counted as ink the
     # margin line must reach beyond, so the margin line was left in and the 7 written against it went with it.
-    image, draw = paper(width=640, height=480)
-    image.paste(225, (0, 0, 640, 480))
+    image, draw = paper(width=640, height=480, tone=225)
     draw.line([(200, 2), (640, 6)], fill=120, width=3)  # the sheet's top edge
     for row in range(40, 480, 85):
         draw.line([(0, row), (640, row + 4)], fill=170, width=2)
@@ -324,8 +321,7 @@ def test_a_faint_margin_line_through_a_digit_is_found_across_it():
     # down the sheet, was found nowhere (it starts below the table beyond the sheet's top edge, so it must run
     # unbroken to the bottom), its dark upper part stayed, and the 0 it runs through went with it: "034264" read
     # "34264".
-    image, draw = paper(width=640, height=480)
-    image.paste(225, (0, 0, 640, 480))
+    image, draw = paper(width=640, height=480, tone=225)
     draw.rectangle([0, 0, 640, 6], fill=90)  # the table beyond the sheet's top edge
     for row in range(7, 480):
         draw.line([(44, row), (48, row)], fill=150 + 55 * row // 480)  # the margin line, fading down the sheet
@@ -464,8 +460,7 @@ def test_a_short_piece_that_overlaps_a_digit_is_joined_to_it_when_the_classifier
 
 def test_a_digit_a_margin_line_cuts_in_two_is_one_digit():
     # The loop of a 9 cut from its stem by the margin line read as a 6 the classifier was sure of: "9" read "61".
-    image, draw = paper()
-    image.paste(225, (0, 0, 600, 200))
+    image, draw = paper(tone=225)
     draw.line([(152, 0), (152, 200)], fill=140, width=4)  # the margin line
     draw.ellipse([105, 50, 165, 100], outline=20, width=8)  # a 9's loop across it ...
     draw.line([(161, 75), (161, 160)], fill=20, width=8)  # ... and its stem
@@ -482,8 +477,7 @@ unsure_of_slivers = by_ink_shape(lambda rows, cols: (0, 1.0 if cols >= 0.5 * row
 
 def test_the_halves_of_a_digit_a_margin_line_cuts_down_its_middle_are_one_digit():
     # Both halves are as tall as the number's digits: "0" read as "17" (a 7 cut by the margin line read "17").
-    image, draw = paper()
-    image.paste(225, (0, 0, 600, 200))
+    image, draw = paper(tone=225)
     draw.line([(152, 0), (152, 200)], fill=140, width=4)  # the margin line
     for x in (112, 300, 450):  # the first 0 written across it
         draw.ellipse([x, 50, x + 80, 160], outline=20, width=8)
