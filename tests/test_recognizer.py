@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from digitrec.errors import InvalidImage, ModelUnavailable
-from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer, RememberingClassifier
+from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer, RememberingClassifier, SecondOpinion
 from tests.conftest import drawn_digit, encode, mnist_on_paper
 
 
@@ -130,6 +130,34 @@ def test_unknown_or_broken_models_raise_model_unavailable(tmp_path):
     (tmp_path / "card.json").unlink()
     with pytest.raises(ModelUnavailable, match="card"):
         Recognizer(tmp_path)
+
+
+def test_a_second_network_reads_only_what_the_first_doubts():
+    sure = np.eye(10, dtype=np.float32)[3]  # the first network is sure of images marked 1.0
+    doubtful = np.full(10, 0.1, dtype=np.float32)
+    second_read = []
+
+    def first(images):
+        return np.stack([sure if image[0, 0, 0] == 1.0 else doubtful for image in images])
+
+    def second(images):
+        second_read.append(len(images))
+        return np.tile(np.eye(10, dtype=np.float32)[5], (len(images), 1))
+
+    images = np.zeros((3, 28, 28), dtype=np.float32)
+    images[0, 0, 0] = 1.0
+    read = SecondOpinion([first, second], below=0.999)(images)
+    assert second_read == [2]  # the two doubted images, in one batch
+    np.testing.assert_array_equal(read[0], sure)
+    np.testing.assert_allclose(read[1:], np.tile((doubtful + np.eye(10)[5]) / 2, (2, 1)))
+    assert SecondOpinion([first, second], below=0.999)(images[:1]).tolist() == [sure.tolist()]
+    assert second_read == [2]
+
+
+def test_the_default_model_is_two_networks_read_as_one():
+    default = Recognizer("default")
+    assert isinstance(default.model, SecondOpinion) and len(default.model.networks) == 2
+    assert default.model.below == default.card["second_opinion"]["below"]
 
 
 def test_the_readme_model_is_served_too(mnist_test):

@@ -54,3 +54,64 @@ def test_the_report_is_complete(tiny_run):
     assert card["training"]["seed"] == 2026
     for filename in artifacts.PLOT_FILES.values():
         assert (folder / filename).stat().st_size > 5000
+
+
+@pytest.fixture(scope="module")
+def tiny_pair(tmp_path_factory, mnist_dir):
+    from digitrec.train import TrainConfig, train
+
+    out = tmp_path_factory.mktemp("models")
+    config = TrainConfig(model="default", epochs=2, train_limit=1000, validation_size=300, test_limit=300)
+    card = train(config, str(mnist_dir), out)
+    return out / "default", card
+
+
+def test_a_model_of_two_networks_is_served_as_their_average(tiny_pair, mnist_test):
+    import keras
+
+    from digitrec.normalize import normalize_mnist
+
+    folder, card = tiny_pair
+    assert [network["changes"] for network in card["networks"]] == [
+        {},
+        {"elastic_probability": 0.5, "soften_probability": 0.2},
+    ]
+    assert card["training"]["epochs_run"] == [2, 2] and "history" not in card
+    images = normalize_mnist(mnist_test.images[:100])[..., np.newaxis]
+    model = keras.saving.load_model(folder / artifacts.KERAS_FILE)
+    first, second = (model.get_layer(f"network_{index}").predict(images, verbose=0) for index in (1, 2))
+    assert np.abs(first - second).max() > 1e-3  # trained apart, they differ
+    doubted = first.max(axis=1) < card["second_opinion"]["below"]
+    served = Recognizer(folder).classify(images)
+    assert np.abs(served - np.where(doubted[:, np.newaxis], (first + second) / 2, first)).max() < 1e-5
+    assert card["parameters"] == 2 * sum(layer["parameters"] for layer in card["architecture"])
+
+
+def test_elastic_distortion_bends_strokes_and_keeps_the_range(mnist_test):
+    import tensorflow as tf
+
+    from digitrec.normalize import normalize_mnist
+    from digitrec.train import distort_elastically
+
+    images = tf.constant(normalize_mnist(mnist_test.images[:64])[..., np.newaxis])
+    bent = distort_elastically(images, 1.0, 2.0, tf.constant(7)).numpy()
+    assert bent.shape == images.shape and bent.min() >= 0.0 and bent.max() <= 1.0
+    moved = np.abs(bent - images.numpy()).mean(axis=(1, 2, 3))
+    assert (moved > 0.01).all()
+    ink = images.numpy().sum(axis=(1, 2, 3))
+    ratio = bent.sum(axis=(1, 2, 3)) / ink
+    assert (ratio > 0.5).all() and (ratio < 2.0).all()  # stretched or squeezed, not erased or smeared
+    untouched = distort_elastically(images, 0.0, 2.0, tf.constant(7)).numpy()
+    assert np.array_equal(untouched, images.numpy())
+
+
+def test_softening_blurs_and_restores_the_peak(mnist_test):
+    import tensorflow as tf
+
+    from digitrec.normalize import normalize_mnist
+    from digitrec.train import soften
+
+    images = tf.constant(normalize_mnist(mnist_test.images[:32])[..., np.newaxis])
+    soft = soften(images, 1.0, tf.constant(3)).numpy()
+    assert np.allclose(soft.max(axis=(1, 2, 3)), 1.0)
+    assert ((soft > 0.05).sum(axis=(1, 2, 3)) > (images.numpy() > 0.05).sum(axis=(1, 2, 3))).all()

@@ -23,6 +23,12 @@ def model_dir(name: str, root: str | os.PathLike[str] | None = None) -> Path:
     return Path(root or MODELS_DIR) / name
 
 
+def onnx_files(card: dict[str, object]) -> list[str]:
+    """The ONNX files of a model's networks, the first read first: its card's ``networks``, or ONNX_FILE alone."""
+    networks = card.get("networks")
+    return [str(network["onnx"]) for network in networks] if isinstance(networks, list) else [ONNX_FILE]
+
+
 def load_card(folder: Path) -> dict[str, object]:
     """The model card (JSON) of a model folder. Raises ModelUnavailable when missing or unreadable."""
     try:

@@ -139,6 +139,27 @@ class OnnxModel:
         return self.session.run(None, {self.input_name: batch})[0]
 
 
+class SecondOpinion:
+    """Networks that read as one model: the first reads every image, and where it is less than ``below`` sure of
+    one, the others read that image too and the probabilities of all of them are averaged. The model is trained,
+    scored and calibrated as exactly this (``train``); a reading the first network is that sure of, the average
+    would read as the same digit (the card's ``second_opinion`` says how often it did not on held-out data)."""
+
+    def __init__(self, networks: list[segment.Classifier], below: float) -> None:
+        self.networks = networks
+        self.below = below
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities for a batch of normalised images."""
+        images = np.asarray(images, dtype=np.float32).reshape(-1, MNIST_SIDE, MNIST_SIDE, 1)
+        probabilities = np.array(self.networks[0](images))
+        doubted = probabilities.max(axis=1) < self.below
+        if doubted.any():
+            readings = [probabilities[doubted]] + [network(images[doubted]) for network in self.networks[1:]]
+            probabilities[doubted] = np.mean(readings, axis=0)
+        return probabilities
+
+
 class RememberingClassifier:
     """A classifier that remembers what it read: ``split_digits`` reads pieces to choose how to cut a number, and
     ``read_number`` reads the pieces it chose again, at no cost the second time."""
@@ -161,7 +182,8 @@ class RememberingClassifier:
 class Recognizer:
     """Reads digits and numbers from image bytes with one model.
 
-    ``model`` is a committed model's name (``default``, ``readme``) or a folder holding model.onnx and card.json.
+    ``model`` is a committed model's name (``default``, ``readme``) or a folder holding model.onnx and card.json
+    (and the ONNX files of the model's other networks, when its card names them).
     Raises ModelUnavailable when the model cannot be loaded.
     """
 
@@ -169,7 +191,9 @@ class Recognizer:
         folder = Path(model) if Path(model).is_dir() else artifacts.model_dir(str(model))
         self.name = folder.name
         self.card = artifacts.load_card(folder)
-        self.model = OnnxModel(folder / artifacts.ONNX_FILE)
+        networks = [OnnxModel(folder / filename) for filename in artifacts.onnx_files(self.card)]
+        opinion = self.card.get("second_opinion")
+        self.model = SecondOpinion(networks, float(opinion["below"])) if len(networks) > 1 else networks[0]
         unsure = self.card.get("unsure") or {}
         self.threshold = (
             float(unsure.get("threshold", DEFAULT_THRESHOLD)) if isinstance(unsure, dict) else DEFAULT_THRESHOLD

@@ -11,13 +11,26 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-def plot_curves(history: dict[str, list[float]], path: Path, title: str) -> None:
-    """Accuracy and loss per epoch, training beside validation, in one figure of two panels."""
+def plot_curves(histories: list[dict[str, list[float]]], path: Path, title: str) -> None:
+    """Accuracy and loss per epoch, training beside validation, in one figure of two panels; each network of
+    a model of several in its own colour, validation dashed."""
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    epochs = np.arange(1, len(history["loss"]) + 1)
+    for number, history in enumerate(histories, start=1):
+        name = f"network {number} " if len(histories) > 1 else ""
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        for axis, metric in ((left, "accuracy"), (right, "loss")):
+            line = axis.plot(epochs, history[metric], marker="o", markersize=3, label=f"{name}training")[0]
+            colour = line.get_color() if len(histories) > 1 else None
+            axis.plot(
+                epochs,
+                history[f"val_{metric}"],
+                "--" if colour else "-",
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=f"{name}validation",
+            )
     for axis, metric in ((left, "accuracy"), (right, "loss")):
-        axis.plot(epochs, history[metric], marker="o", label="training")
-        axis.plot(epochs, history[f"val_{metric}"], marker="o", label="validation")
         axis.set_xlabel("epoch")
         axis.set_ylabel(metric)
         axis.grid(alpha=0.3)

@@ -109,7 +109,7 @@ LINE_GAP_ROWS = 0.8  # a line taken out between two pieces crosses this share of
 # A group the classifier reads as one digit with less confidence than UNSURE_WHOLE may hold two touching digits
 # (a 7 against a 9 read as a 7 at 0.57): it is cut in two the same way, at a thin column or at the column with the
 # least ink near its middle, when the classifier is SURE_PIECE sure of two tall pieces. The recognizer's own
-# threshold for an unsure digit is about 0.83; a little above it, a doubtful whole is still tried.
+# threshold for an unsure digit is about 0.66; well above it, a doubtful whole is still tried.
 UNSURE_WHOLE = 0.9
 # The parts of one wide digit may read as digits the classifier is sure of: the halves of a long 2 as 2 and 2, of
 # a wide 0, closed or open, as a 6 and a 3 (as the halves of two touching 0s read as 0 and 0). Where two digits
