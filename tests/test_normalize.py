@@ -563,6 +563,21 @@ def test_a_run_along_the_images_edge_is_not_taken_on_beyond_what_stops_it():
     assert normalize._line_spans(rows_and_columns, mask) == [(0, 200), (0, 120)]
 
 
+def test_a_line_found_up_to_a_digit_runs_on_to_the_sheets_edge_inside_the_frame():
+    # A margin line (turned on its side: along the rows) found down to a 9 written across it runs on below the 9
+    # to the sheet's bottom edge, and beyond that lies the table, across every row: counted from the photo's edge,
+    # the line's run was none, the line stopped at the 9, did not reach beyond it, stayed, and took the 9 along
+    # ("9402" read "402").
+    mask = np.zeros((100, 640), dtype=bool)
+    mask[50:53, :445] = True  # the line, found up to the 9
+    mask[35:70, 445:545] = True  # the 9, broad across the line's rows and beside them
+    mask[50:53, 545:615] = True  # the line again, below the 9
+    mask[:, 617:] = True  # the table beyond the sheet's edge (two pixels of ragged edge between)
+    assert normalize._line_spans([(slice(50, 53), slice(0, 445))], mask) == [(0, 640)]
+    mask[50:53, 580:615] = False  # the line's part below the 9 too short to be the line's (under 5% of 640)
+    assert normalize._line_spans([(slice(50, 53), slice(0, 445))], mask) == [(0, 445)]
+
+
 @settings(max_examples=150, deadline=None)
 @given(hnp.arrays(np.bool_, st.tuples(st.integers(1, 40), st.integers(1, 40))))
 def test_hand_written_morphology_equals_scipys(mask):

@@ -335,6 +335,22 @@ def test_a_faint_margin_line_through_a_digit_is_found_across_it():
     assert digits[0].box[3] <= 100
 
 
+def test_ruled_lines_fading_towards_one_side_are_taken_out_of_a_number():
+    # The lines fade under the ink's level beyond five sixths of the width, so they are found only up to there,
+    # short of the 0 by the right edge: they did not reach beyond the rest of the ink, stayed, and took the 1 and
+    # the 7 written on them along, as one wide piece of line ("21783" read "3").
+    image, draw = paper(width=640, height=220, tone=225)
+    for column in range(640):
+        tone = 150 + 75 * max(0, column - 420) // 220
+        for row in (60, 150):
+            draw.line([(column, row), (column, row + 2)], fill=tone)
+    draw.line([(90, 60), (90, 150)], fill=20, width=8)  # a 1 from line to line
+    draw.line([(180, 62), (240, 60), (205, 150)], fill=20, width=8)  # a 7 on the upper line
+    draw.ellipse([(560, 58), (615, 152)], outline=20, width=8)  # a 0 by the right edge, on both lines
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [8, 18, 56]
+
+
 # Sure of a piece much narrower than tall (one digit), unsure of a broader one (two touching digits read as one).
 sure_of_narrow_ones = by_ink_shape(lambda rows, cols: (0, 1.0 if cols < 0.6 * rows else 0.5))
 

@@ -598,7 +598,7 @@ def _ruled_lines(
             rest = rest & ~_margin_lines(runs.any(axis=1), shifts).T
         lines = np.zeros_like(mask)
         found = _straightened_runs(mask, strength, ruled_runs, complete_ruling=complete_ruling)
-        for runs, shifts in _beyond_the_rest_straightened(found, rest, beyond_sheet=not flat_paper):
+        for runs, shifts in _beyond_the_rest_straightened(found, rest, not flat_paper, edge_to_edge=in_number):
             # A ruled line runs from edge to edge, also where it is too faint to be found: its remnants go too.
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
             widest = max(widest, _widest_band(runs))
@@ -745,7 +745,7 @@ def _ruling_completed(runs: np.ndarray, strength: np.ndarray) -> np.ndarray:
 
 
 def _beyond_the_rest_straightened(
-    found: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray, beyond_sheet: bool
+    found: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray, beyond_sheet: bool, edge_to_edge: bool = False
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Of the runs found in a photo, each pass's straightened by its shifts (``_straightened_runs``), the
     components that reach beyond the rest of the ink (``mask``) at both ends along the rows, with their shifts.
@@ -755,7 +755,9 @@ def _beyond_the_rest_straightened(
     noise, the paper's edge) and, with ``beyond_sheet`` (paper, not a drawing canvas), ink that hugs the photo's
     border (the table beyond a sheet shot at a tilt) and small solid round marks standing apart (a punched hole
     by a line's end, ``_solid_marks``). Runs on the same rows count as one line: a line that passes behind a
-    digit may be found as two runs, one on each side.
+    digit may be found as two runs, one on each side. With ``edge_to_edge`` (the rows of a number, whose digits
+    are each far narrower than the image), a line ``LINE_EDGE_SHARE`` of the width long is a line whatever ink
+    lies beyond its ends: it fades under the mask's level towards one side, or stops at a digit by the edge.
     """
     passes = []  # each pass's runs labelled, once, with the columns each line spans (``_line_spans``)
     for runs, shifts in found:
@@ -792,7 +794,8 @@ def _beyond_the_rest_straightened(
             same_line = [span for other, span in zip(regions, spans) if _overlaps(other[0], region[0])]
             start = min(span[0] for span in same_line)
             stop = max(span[1] for span in same_line)
-            if positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin):
+            long = edge_to_edge and stop - start >= LINE_EDGE_SHARE * labels.shape[1]
+            if long or positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin):
                 lines[region] |= labels[region] == index
         if lines.any():
             yield lines, shifts
@@ -818,17 +821,31 @@ def _line_spans(regions: list[tuple[slice, slice]], mask: np.ndarray) -> list[tu
         drawn = mask[rows.start - 1 : rows.stop + 1].any(axis=0)
         beside = mask[rows.start - 4 : rows.start - 2].any(axis=0)
         beside |= mask[rows.stop + 2 : rows.stop + 4].any(axis=0)
+        broad = mask[rows.start - 4 : rows.stop + 4].all(axis=0)
         drawn &= ~beside  # a line is thin: what lies beyond the sheet is broad
         bridged = ndimage.maximum_filter1d(drawn, size=LINE_RUN_GAP + 1, mode="nearest")
         bridged = ndimage.minimum_filter1d(bridged, size=LINE_RUN_GAP + 1, mode="nearest")
         least = LINE_RUN_ON * width
         start, stop = columns.start, columns.stop
-        if start > 0 and (bridged[:start].all() or np.argmin(bridged) >= least):
+        if start > 0 and (bridged[:start].all() or _run_from_edge(bridged, broad) >= least):
             start = 0
-        if stop < width and (bridged[stop:].all() or np.argmin(bridged[::-1]) >= least):
+        if stop < width and (bridged[stop:].all() or _run_from_edge(bridged[::-1], broad[::-1]) >= least):
             stop = width
         spans.append((start, stop))
     return spans
+
+
+def _run_from_edge(drawn: np.ndarray, broad: np.ndarray) -> int:
+    """How far a line's ink (``drawn``, along it) runs in from the image's edge at index 0, or from the sheet's
+    edge where what lies beyond the sheet covers the image's edge (``broad``: ink all across the line's rows;
+    the line may start up to ``LINE_RUN_GAP`` beyond it, where the sheet's edge is ragged)."""
+    start = 0
+    if broad[0]:
+        beyond = int(np.argmin(broad)) if not broad.all() else broad.size
+        ahead = drawn[beyond : beyond + LINE_RUN_GAP + 1]
+        start = beyond + int(np.argmax(ahead)) if ahead.any() else drawn.size
+    run = drawn[start:]
+    return int(np.argmin(run)) if not run.all() else run.size
 
 
 def _solid_marks(mask: np.ndarray) -> np.ndarray:
