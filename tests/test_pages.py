@@ -107,6 +107,7 @@ def test_model_pages(client, name):
         assert f"/model/{name}/{plot}.png" in page
         with client.get(f"/model/{name}/{plot}.png") as response:
             assert response.status_code == 200 and response.mimetype == "image/png"
+    assert ("2 networks of this architecture" in page) == (name == "default")  # the default's two, read as one
 
 
 @pytest.mark.parametrize("path", ["/model/other", "/model/default/card.png", "/model/default/..%2Fmodel.onnx.png"])
