@@ -132,6 +132,25 @@ def test_unknown_or_broken_models_raise_model_unavailable(tmp_path):
         Recognizer(tmp_path)
 
 
+def test_a_card_of_several_networks_must_name_their_files_and_when_the_others_read(tmp_path):
+    import json
+    import shutil
+
+    from digitrec import artifacts
+
+    shutil.copytree(artifacts.model_dir("default"), tmp_path / "default")
+    card_path = tmp_path / "default" / artifacts.CARD_FILE
+    card = json.loads(card_path.read_text())
+    assert Recognizer(tmp_path / "default").model.below == card["second_opinion"]["below"]
+    for broken in ({"second_opinion": None}, {"networks": [{"changes": {}}, {"onnx": "model_2.onnx"}]}):
+        card_path.write_text(json.dumps(card | broken))
+        with pytest.raises(ModelUnavailable, match="networks"):
+            Recognizer(tmp_path / "default")
+    card_path.write_text(json.dumps(card | {"networks": [{"onnx": "../default/model.onnx"}, {"onnx": "nope.onnx"}]}))
+    with pytest.raises(ModelUnavailable, match="cannot load model .*nope.onnx"):
+        Recognizer(tmp_path / "default")
+
+
 def test_a_second_network_reads_only_what_the_first_doubts():
     sure = np.eye(10, dtype=np.float32)[3]  # the first network is sure of images marked 1.0
     doubtful = np.full(10, 0.1, dtype=np.float32)

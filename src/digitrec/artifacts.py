@@ -24,9 +24,15 @@ def model_dir(name: str, root: str | os.PathLike[str] | None = None) -> Path:
 
 
 def onnx_files(card: dict[str, object]) -> list[str]:
-    """The ONNX files of a model's networks, the first read first: its card's ``networks``, or ONNX_FILE alone."""
+    """The ONNX files of a model's networks, the first read first: its card's ``networks``, or ONNX_FILE alone.
+    Raises ModelUnavailable for a card whose networks name no file (only a name: the files lie in its folder)."""
     networks = card.get("networks")
-    return [str(network["onnx"]) for network in networks] if isinstance(networks, list) else [ONNX_FILE]
+    if not isinstance(networks, list):
+        return [ONNX_FILE]
+    names = [Path(str(network.get("onnx", ""))).name if isinstance(network, dict) else "" for network in networks]
+    if not names or not all(names):
+        raise ModelUnavailable("the model card's networks name no ONNX file")
+    return names
 
 
 def load_card(folder: Path) -> dict[str, object]:

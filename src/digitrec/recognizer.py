@@ -160,6 +160,16 @@ class SecondOpinion:
         return probabilities
 
 
+def _second_opinion_below(card: dict[str, object]) -> float:
+    """The confidence of the first network below which a model's other networks read too (its card's
+    ``second_opinion``). Raises ModelUnavailable when the card of a model of several networks lacks it."""
+    opinion = card.get("second_opinion")
+    below = opinion.get("below") if isinstance(opinion, dict) else None
+    if not isinstance(below, int | float) or not 0.0 < below <= 1.0:
+        raise ModelUnavailable("the model card names several networks but no second_opinion.below in (0, 1]")
+    return float(below)
+
+
 class RememberingClassifier:
     """A classifier that remembers what it read: ``split_digits`` reads pieces to choose how to cut a number, and
     ``read_number`` reads the pieces it chose again, at no cost the second time."""
@@ -192,8 +202,7 @@ class Recognizer:
         self.name = folder.name
         self.card = artifacts.load_card(folder)
         networks = [OnnxModel(folder / filename) for filename in artifacts.onnx_files(self.card)]
-        opinion = self.card.get("second_opinion")
-        self.model = SecondOpinion(networks, float(opinion["below"])) if len(networks) > 1 else networks[0]
+        self.model = SecondOpinion(networks, _second_opinion_below(self.card)) if len(networks) > 1 else networks[0]
         unsure = self.card.get("unsure") or {}
         self.threshold = (
             float(unsure.get("threshold", DEFAULT_THRESHOLD)) if isinstance(unsure, dict) else DEFAULT_THRESHOLD
