@@ -581,6 +581,22 @@ def test_a_wide_digit_read_surely_whole_is_not_cut_into_itself_and_a_one():
     assert [digit.box[0] // 10 for digit in digits] == [6, 19, 42]
 
 
+def test_a_digit_no_wider_than_one_read_surely_whole_is_not_cut_into_itself_and_a_one():
+    # A 4 whose long stroke has a sliver beside it (a stroke along a grid's column, the column taken out between),
+    # joined at the top: the touching-digit search cut the sliver off at that joint, read surely as a 1, and the 4
+    # read surely too: "744240" read "7441240".
+    image, draw = paper()
+    draw.ellipse([60, 50, 140, 160], outline=0, width=10)
+    draw.line([(200, 50), (200, 120), (250, 120)], fill=0, width=10)  # the 4's left arm and bar
+    draw.line([(250, 40), (250, 160)], fill=0, width=10)  # its long stroke
+    draw.line([(250, 40), (276, 40)], fill=0, width=6)  # the sliver, joined to it at the top
+    draw.line([(276, 40), (276, 160)], fill=0, width=14)
+    draw.ellipse([420, 50, 500, 160], outline=0, width=10)
+    narrow_read_as_one = by_ink_shape(lambda rows, cols: (1, 1.0) if cols < 0.4 * rows else (4, 1.0))
+    digits = segment.split_digits(gray(image), classify=narrow_read_as_one)
+    assert [digit.box[0] // 10 for digit in digits] == [6, 19, 42]
+
+
 def test_a_speck_far_below_a_digit_does_not_make_it_a_piece_of_line():
     # A speck by the sheet's bottom edge, under the last digit, joined it (they overlap sideways): the two made a
     # group thin and three times as tall as the digits, taken for a piece of a margin line, and the digit was lost.

@@ -366,9 +366,9 @@ def _pieces(
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
     and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
     (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2). A cut into
-    two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``), or
-    across the loop of a digit read surely (``_across_loop``: the halves of a long 2 read as 2 and 2, of a wide 0
-    as 6 and 3), is undone.
+    two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``),
+    into a digit read surely whole and a 1 (``_arm_cut``), or across the loop of a digit read surely
+    (``_across_loop``: the halves of a long 2 read as 2 and 2, of a wide 0 as 6 and 3), is undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
@@ -388,9 +388,10 @@ def _pieces(
             return whole
         pairs = _tall_options([_cut(ink, crop, keep, box, [cut]) for cut in touches], size)
         pair = _surest_pair(pairs, classify, two_ones=False)
-        if pair is None or _surer_whole(_whole_and_pair(whole[0], pair, classify)):
+        if pair is None:
             return whole
-        return pair
+        read = _whole_and_pair(whole[0], pair, classify)
+        return whole if _surer_whole(read) or _arm_cut(read) else pair
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
@@ -449,7 +450,8 @@ def _surer_whole(read: np.ndarray) -> bool:
 def _arm_cut(read: np.ndarray) -> bool:
     """Whether a group the classifier is ``SURE_PIECE`` sure is one digit was cut into that digit and a 1
     (``read``: ``_whole_and_pair``): its own arm or stem cut off (a 4 wider than the digits, its left arm read as a
-    1: "4" read "14")."""
+    1: "4" read "14"; a 4 no wider than one digit, a sliver of its stem along a grid's column: "744240" read
+    "7441240")."""
     digits = read.argmax(axis=1)
     return bool(read[0].max() >= SURE_PIECE and sorted(digits[1:]) == sorted([digits[0], 1]))
 
