@@ -15,14 +15,20 @@ from digitrec.recognizer import Recognizer
 pytestmark = [pytest.mark.training, pytest.mark.mnist]
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory, mnist_dir):
+def train_tiny(tmp_path_factory, mnist_dir, **settings):
+    """A training run of the pipeline on a subset: its model's folder and card."""
     from digitrec.train import TrainConfig, train
 
     out = tmp_path_factory.mktemp("models")
-    config = TrainConfig(model="readme", epochs=3, train_limit=3000, validation_size=500, test_limit=500)
-    card = train(config, str(mnist_dir), out)
-    return out / "readme", card
+    config = TrainConfig(**settings)
+    return out / config.model, train(config, str(mnist_dir), out)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory, mnist_dir):
+    return train_tiny(
+        tmp_path_factory, mnist_dir, model="readme", epochs=3, train_limit=3000, validation_size=500, test_limit=500
+    )
 
 
 def test_a_tiny_run_learns(tiny_run):
@@ -58,15 +64,12 @@ def test_the_report_is_complete(tiny_run):
 
 @pytest.fixture(scope="module")
 def tiny_pair(tmp_path_factory, mnist_dir):
-    from digitrec.train import TrainConfig, train
-
-    out = tmp_path_factory.mktemp("models")
-    config = TrainConfig(model="default", epochs=2, train_limit=1000, validation_size=300, test_limit=300)
-    card = train(config, str(mnist_dir), out)
-    return out / "default", card
+    return train_tiny(
+        tmp_path_factory, mnist_dir, model="default", epochs=2, train_limit=1000, validation_size=300, test_limit=300
+    )
 
 
-def test_a_model_of_two_networks_is_served_as_their_average(tiny_pair, mnist_test):
+def test_a_model_of_two_networks_is_served_as_the_first_with_a_second_opinion(tiny_pair, mnist_test):
     import keras
 
     from digitrec.normalize import normalize_mnist

@@ -839,13 +839,16 @@ def _run_from_edge(drawn: np.ndarray, broad: np.ndarray) -> int:
     """How far a line's ink (``drawn``, along it) runs in from the image's edge at index 0, or from the sheet's
     edge where what lies beyond the sheet covers the image's edge (``broad``: ink all across the line's rows;
     the line may start up to ``LINE_RUN_GAP`` beyond it, where the sheet's edge is ragged)."""
-    start = 0
-    if broad[0]:
-        beyond = int(np.argmin(broad)) if not broad.all() else broad.size
+    start = beyond = _leading(broad)
+    if beyond:
         ahead = drawn[beyond : beyond + LINE_RUN_GAP + 1]
         start = beyond + int(np.argmax(ahead)) if ahead.any() else drawn.size
-    run = drawn[start:]
-    return int(np.argmin(run)) if not run.all() else run.size
+    return _leading(drawn[start:])
+
+
+def _leading(values: np.ndarray) -> int:
+    """How many of ``values`` are True from the first on."""
+    return values.size if values.all() else int(np.argmin(values))
 
 
 def _solid_marks(mask: np.ndarray) -> np.ndarray:

@@ -390,8 +390,7 @@ def _pieces(
         pair = _surest_pair(pairs, classify, two_ones=False)
         if pair is None:
             return whole
-        read = _whole_and_pair(whole[0], pair, classify)
-        return whole if _surer_whole(read) or _arm_cut(read) else pair
+        return whole if _whole_kept(_whole_and_pair(whole[0], pair, classify)) else pair
     guess = max(1, min(int(round(w / (DIGIT_ASPECT * min(h, typical_height)))), MAX_DIGITS))
     if classify is None:
         return _cut(ink, crop, keep, box, cut_columns(crop, guess))
@@ -411,7 +410,7 @@ def _pieces(
     cuts = next(cuts for cuts, option in choices if option is best)
     whole = options[0]  # a count of one: no cut
     read = _whole_and_pair(whole[0], best, classify) if len(best) == 2 else None
-    surer_whole = read is not None and (_surer_whole(read) or _arm_cut(read))
+    surer_whole = read is not None and _whole_kept(read)
     return whole if surer_whole or _across_loop(whole, keep, cuts, classify) else best
 
 
@@ -437,6 +436,11 @@ def _across_loop(whole: list[Normalized], keep: np.ndarray, cuts: list[int], cla
 def _whole_and_pair(whole: Normalized, pair: list[Normalized], classify: Classifier) -> np.ndarray:
     """The classifier's probabilities (3, 10) for a group read whole and for the two pieces it was cut into."""
     return classify(np.stack([piece.image for piece in [whole, *pair]]))
+
+
+def _whole_kept(read: np.ndarray) -> bool:
+    """Whether a group cut in two stays whole (``read``: ``_whole_and_pair``): ``_surer_whole`` or ``_arm_cut``."""
+    return _surer_whole(read) or _arm_cut(read)
 
 
 def _surer_whole(read: np.ndarray) -> bool:

@@ -228,8 +228,12 @@ def clean_copies(networks: list[keras.Model], config: TrainConfig) -> list[keras
 
 
 def as_model(networks: list[keras.Model]) -> Classifier:
-    """The served model made of Keras networks: one network, or several read as ``SecondOpinion`` reads them."""
-    readers = [partial(_predict, network) for network in networks]
+    """The served model made of Keras networks (``_read_as_one``)."""
+    return _read_as_one([partial(_predict, network) for network in networks])
+
+
+def _read_as_one(readers: list[Classifier]) -> Classifier:
+    """One network's reader, or several's read as ``SecondOpinion`` reads them (Keras networks or ONNX files)."""
     return readers[0] if len(readers) == 1 else SecondOpinion(readers, SECOND_OPINION_BELOW)
 
 
@@ -261,15 +265,15 @@ def augmented_validation(prepared: Prepared, config: TrainConfig) -> np.ndarray:
     return np.asarray(tf.clip_by_value(build_augmenter(config)(prepared.x_val, training=True), 0.0, 1.0))
 
 
-def calibrate_unsure(model: Classifier, prepared: Prepared, config: TrainConfig) -> dict[str, float]:
+def calibrate_unsure(model: Classifier, images: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """Pick the confidence below which an answer is 'unsure', on held-out validation data.
 
-    The validation images are augmented as in training; the threshold is the lowest confidence at which the
-    predictions kept reach TARGET_SELECTIVE_ACCURACY.
+    The validation ``images`` are augmented as in training (``augmented_validation``); the threshold is the
+    lowest confidence at which the predictions kept reach TARGET_SELECTIVE_ACCURACY.
     """
-    probabilities = model(augmented_validation(prepared, config))
+    probabilities = model(images)
     confidence = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == prepared.y_val
+    correct = probabilities.argmax(axis=1) == labels
     order = np.argsort(-confidence)
     running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
     passing = np.flatnonzero(running >= TARGET_SELECTIVE_ACCURACY)
@@ -285,10 +289,9 @@ def calibrate_unsure(model: Classifier, prepared: Prepared, config: TrainConfig)
     }
 
 
-def check_second_opinion(networks: list[keras.Model], prepared: Prepared, config: TrainConfig) -> dict[str, object]:
-    """How the networks of a model of several share the reading, on the augmented validation images: the share
+def check_second_opinion(networks: list[keras.Model], images: np.ndarray) -> dict[str, object]:
+    """How the networks of a model of several share the reading, on the augmented validation ``images``: the share
     the first leaves to the others, and how many images it is sure enough of that the average reads differently."""
-    images = augmented_validation(prepared, config)
     readings = [_predict(network, images) for network in networks]
     first, average = readings[0], np.mean(readings, axis=0)
     left_alone = first.max(axis=1) >= SECOND_OPINION_BELOW
@@ -335,9 +338,8 @@ def export(networks: list[keras.Model], folder: Path) -> list[str]:
 
 def check_parity(model: Classifier, folder: Path, onnx_files: list[str], images: np.ndarray) -> float:
     """The largest difference between Keras and ONNX Runtime probabilities on the given images."""
-    served = [OnnxModel(folder / name) for name in onnx_files]
-    served_model = served[0] if len(served) == 1 else SecondOpinion(served, SECOND_OPINION_BELOW)
-    return float(np.abs(served_model(images) - model(images)).max())
+    served = _read_as_one([OnnxModel(folder / name) for name in onnx_files])
+    return float(np.abs(served(images) - model(images)).max())
 
 
 def architecture_summary(network: keras.Model) -> list[dict[str, object]]:
@@ -427,7 +429,7 @@ def recalibrate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
     saved = keras.models.load_model(folder / artifacts.KERAS_FILE)
     count = len(card.get("networks") or [None])
     networks = [saved] if count == 1 else [saved.get_layer(f"network_{index}") for index in range(1, count + 1)]
-    card["unsure"] = calibrate_unsure(as_model(networks), prepared, config)
+    card["unsure"] = calibrate_unsure(as_model(networks), augmented_validation(prepared, config), prepared.y_val)
     (folder / artifacts.CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"{folder.name}: unsure below {card['unsure']['threshold']} (coverage {card['unsure']['coverage']})")
     return card["unsure"]
@@ -464,12 +466,13 @@ def finish(
     """The pipeline after training (``networks`` from ``clean_copies``): score, calibrate, export, check, report."""
     model = as_model(networks)
     test, probabilities = score(model, prepared)
-    unsure = calibrate_unsure(model, prepared, config)
+    validation = augmented_validation(prepared, config)  # augmented once: calibration and the check read the same
+    unsure = calibrate_unsure(model, validation, prepared.y_val)
     onnx_files = export(networks, folder)
     parity = check_parity(model, folder, onnx_files, prepared.x_test[:1000])
     extra: dict[str, object] = {"unsure": unsure}
     if len(networks) > 1:
-        extra["second_opinion"] = check_second_opinion(networks, prepared, config)
+        extra["second_opinion"] = check_second_opinion(networks, validation)
     extra |= {
         "export_parity_max_abs_diff": parity,
         "training_seconds": round(fit_seconds, 1),
