@@ -643,3 +643,48 @@ def test_a_tall_one_filling_a_narrow_crop_is_a_digit():
     draw.line([(60, 5), (58, 295)], fill=20, width=12)
     digits = segment.split_digits(with_noise(image))
     assert len(digits) == 1 and digits[0].box[3] >= 280
+
+
+def test_a_lone_grid_column_across_the_ruled_lines_of_a_narrow_crop_is_no_digit():
+    # "01" on squared paper cropped narrow, one of the grid's columns through the 0: one line in a narrow crop was
+    # taken for a tall 1, left in, and the 0 on it went with it (dropped as a mark from edge to edge): "01" read "1".
+    image, draw = paper(width=200, height=460, tone=225)
+    for step in range(40, 460, 110):
+        draw.line([(0, step), (200, step)], fill=170, width=4)
+    draw.line([(70, 0), (70, 460)], fill=150, width=4)  # the grid's column
+    draw.ellipse([20, 170, 90, 260], outline=20, width=8)  # a 0 across it
+    draw.line([(140, 165), (140, 262)], fill=20, width=8)  # a 1
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [2, 13]
+    assert all(digit.box[3] <= 110 for digit in digits)
+
+
+def test_a_margin_line_broken_where_lighter_ruled_lines_cross_it_is_found():
+    # The ruled lines printed over the margin line are lighter than it: where they cross it, it fell under the
+    # mask's level and showed as no unbroken run, and with a 4's strokes along it, as no faint line either: it was
+    # left in, and the 4 on it went with it ("47" read "7").
+    image, draw = paper(width=440, height=640, tone=225)
+    draw.line([(78, 0), (78, 640)], fill=110, width=5)  # the margin line
+    for row in range(42, 640, 84):
+        draw.line([(0, row), (440, row)], fill=185, width=4)  # ruled lines printed over it
+    draw.line([(68, 325), (190, 315)], fill=50, width=8)  # a 4 whose bar crosses the margin line
+    draw.line([(68, 325), (88, 240)], fill=50, width=8)
+    draw.line([(190, 240), (185, 380)], fill=50, width=8)
+    draw.line([(300, 290), (380, 290), (300, 440)], fill=50, width=8)  # a 7
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] // 10 for digit in digits] == [6, 29]
+    assert digits[0].box[3] <= 150  # the 4 alone (142), without the line's stretch above it
+
+
+def test_a_stroke_beside_a_broad_margin_line_joins_the_digit_across_it():
+    # A 4's arm written down the left of a broad margin line, its bar from the line's right: taken out, the line
+    # left a gap wider than a break in a stroke, and the arm was read as a 1 before the 4: "4753" read "14753".
+    image, draw = paper(tone=225)
+    draw.rectangle([100, 0, 113, 200], fill=140)  # the margin line, 14 pixels wide
+    draw.line([(97, 50), (97, 125)], fill=90, width=8)  # the 4's arm, against the line (a pen hardly darker)
+    draw.line([(107, 125), (170, 125)], fill=90, width=8)  # its bar, from the line
+    draw.line([(150, 50), (150, 165)], fill=90, width=8)  # its stem
+    for x in (300, 450):
+        draw.ellipse([x, 50, x + 80, 165], outline=90, width=8)
+    digits = segment.split_digits(with_noise(image), classify=sure_of_anything)
+    assert [digit.box[0] // 10 for digit in digits] == [9, 30, 45]

@@ -161,6 +161,7 @@ RULING_MIN_LINES = 3
 RULING_TOLERANCE = 0.12
 RULING_MIN_COVER = 0.6
 MARGIN_MIN_ASPECT = 0.5  # ... unless the image is a narrow crop (a tall 1 fills a crop top to bottom)
+# ... or, in a number, a lone line crosses RULING_MIN_LINES ruled lines or more: a 1 does not span two of them
 # A hollow (outline) glyph draws each stroke as two thin contours around an empty inside, where MNIST has solid
 # strokes. An inside is filled when it is what a stroke's inside is and a digit's real loop (a 0, 4, 6, 8 or 9)
 # is not; each of the tests below, left out, lets real loops of MNIST digits drawn with a fine pen be filled.
@@ -457,13 +458,17 @@ def _faint_line_bands(strength: np.ndarray, length: int, smooth: int, bridge: in
     beside[:-step] = np.maximum(beside[:-step], along[step:])
     evidence = along - beside > LINE_EVIDENCE
     if bridge:
-        closed = ndimage.maximum_filter1d(evidence, size=bridge + 1, axis=1, mode="nearest")
-        closed = ndimage.minimum_filter1d(closed, size=bridge + 1, axis=1, mode="nearest")
-        evidence |= closed & (along > LINE_EVIDENCE)
+        evidence |= _closed_along(evidence, bridge) & (along > LINE_EVIDENCE)
     # Averaging spreads a stroke by ``smooth``: a run must be that much longer to count as a line.
     window = min(length + smooth, strength.shape[1])
     full = ndimage.uniform_filter1d(evidence.astype(np.float32), size=window, axis=1) > 0.999
     return ndimage.maximum_filter1d(full, size=max(1, window - smooth), axis=1)
+
+
+def _closed_along(mask: np.ndarray, gap: int) -> np.ndarray:
+    """``mask`` with the gaps along its rows up to ``gap`` long filled."""
+    closed = ndimage.maximum_filter1d(mask, size=gap + 1, axis=1, mode="nearest")
+    return ndimage.minimum_filter1d(closed, size=gap + 1, axis=1, mode="nearest")
 
 
 def _may_hold_lines(strength: np.ndarray, mask: np.ndarray, length: int, smooth: int) -> bool:
@@ -578,6 +583,9 @@ def _ruled_lines(
     # lone digit has no run of ink long enough for any line: no search.
     crop_without_line = not photo and not (mask.sum(axis=1) >= length).any()
     margins = _margin_runs(mask, strength, complete_ruling, bridge=in_number) if photo else []
+    lone_line = bool(margins) and _lone_line_in_narrow_crop(margins, mask.shape)
+    if lone_line and not in_number:
+        margins = []
     if width < 16 or crop_without_line or (photo and not _may_hold_lines(strength, mask, length, smooth)):
         lines = np.zeros_like(mask)
     elif photo:
@@ -607,6 +615,8 @@ def _ruled_lines(
     else:
         runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask)
+    if lone_line and len(list(_bands(lines.any(axis=1)))) < RULING_MIN_LINES:
+        margins = []  # in a number, a lone line in a narrow crop counts where it crosses the ruled lines
     if margins:
         rest = (mask & ~lines).T
         for runs, shifts in _beyond_the_rest_straightened(margins, rest, beyond_sheet=not flat_paper):
@@ -643,13 +653,11 @@ def _margin_runs(
     mask: np.ndarray, strength: np.ndarray, complete_ruling: bool, bridge: bool = False
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The runs of margin lines in a photo (``mask``, its ink ``strength``) turned on its side, straightened
-    (``_straightened_runs``): vertical lines nearly the sheet's whole height (``MARGIN_MIN_FRACTION``). In a
-    narrow crop (``MARGIN_MIN_ASPECT``), where a tall 1 fills the crop top to bottom, only two such lines or more
-    (the columns of a grid) count. With ``bridge``, a faint one runs on across a digit written against it for up to
+    (``_straightened_runs``): vertical lines nearly the sheet's whole height (``MARGIN_MIN_FRACTION``).
+    With ``bridge``, a faint one runs on across a digit written against it for up to
     1/MARGIN_BRIDGE_DIVISOR of the averaging length (in numbers: round one digit, a grid's column found so, only
     one of its two pixels wide, left the other joined to a 6, read as a 9)."""
-    height, width = mask.shape
-    narrow = width < MARGIN_MIN_ASPECT * height
+    height = mask.shape[0]
     strength = strength.T
     smooth = max(3, height // LINE_SMOOTH_DIVISOR)
     tall = max(1, int(MARGIN_MIN_FRACTION * height))
@@ -659,17 +667,25 @@ def _margin_runs(
     gap = smooth // MARGIN_BRIDGE_DIVISOR if bridge else 0
 
     # A faint margin line is found in the averaged ink; a crisp one as an unbroken run, also where a digit
-    # written against it leaves no clear columns beside it.
+    # written against it leaves no clear columns beside it. Ruled lines printed over it break it where they cross
+    # (lighter than it, their ink under the mask's level): with ``bridge``, such short breaks, where ink lies at
+    # half a faint line's strength or more (the crossing, darker than either line), are no breaks.
     def margin_runs(straight: np.ndarray, straight_strength: np.ndarray) -> np.ndarray:
         margins = _faint_line_bands(straight_strength, tall, smooth, bridge=gap)
+        if gap:
+            straight = straight | (_closed_along(straight, gap) & (straight_strength > LINE_EVIDENCE / 2))
         return margins | _line_bands(straight, tall, edges="constant", bridge=True)
 
-    found = _straightened_runs(
+    return _straightened_runs(
         mask.T, strength, margin_runs, max_slope=MARGIN_MAX_SLOPE, complete_ruling=complete_ruling
     )
-    if narrow and sum(len(list(_bands(runs.any(axis=1)))) for runs, _shifts in found) < 2:
-        return []
-    return found
+
+
+def _lone_line_in_narrow_crop(margins: list[tuple[np.ndarray, np.ndarray]], shape: tuple[int, int]) -> bool:
+    """Whether ``_margin_runs`` found fewer than two lines in a narrow crop (``MARGIN_MIN_ASPECT``), where a tall 1
+    fills the crop top to bottom: there only the columns of a grid count, two lines or more."""
+    height, width = shape
+    return width < MARGIN_MIN_ASPECT * height and sum(len(list(_bands(runs.any(axis=1)))) for runs, _ in margins) < 2
 
 
 def _thin_runs(runs: np.ndarray, height: int) -> np.ndarray:

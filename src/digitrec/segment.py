@@ -557,14 +557,17 @@ def _across_line(
     a: tuple[int, int, int, int], b: tuple[int, int, int, int], removed: np.ndarray, height: float
 ) -> bool:
     """Whether the gap between two boxes side by side is a line taken out of the ink along the columns (a margin
-    line, a grid's column): no wider than ``PIECE_GAP`` of the digits' ``height``, with ``removed`` ink in it along
-    ``LINE_GAP_ROWS`` of the rows both boxes span (a ruled line along the rows crosses a few)."""
+    line, a grid's column): ``removed`` ink in it along ``LINE_GAP_ROWS`` of the rows both boxes span (a ruled line
+    along the rows crosses a few), and the gap, less the line's own columns (removed along as many rows: a thick
+    margin line through a 4's arm), no wider than ``PIECE_GAP`` of the digits' ``height``."""
     left = min(a[0] + a[2], b[0] + b[2])
     right = max(a[0], b[0])
     top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
-    if bottom <= top or right <= left or right - left > PIECE_GAP * height:
+    if bottom <= top or right <= left:
         return False
-    return bool(removed[top:bottom, left:right].any(axis=1).mean() >= LINE_GAP_ROWS)
+    gap = removed[top:bottom, left:right]
+    line = int((gap.mean(axis=0) >= LINE_GAP_ROWS).sum())
+    return right - left - line <= PIECE_GAP * height and bool(gap.any(axis=1).mean() >= LINE_GAP_ROWS)
 
 
 def _sureness(ink: InkMap, labels: np.ndarray, group: list[Stroke], classify: Classifier) -> float:
