@@ -123,6 +123,38 @@ def test_touching_digits_at_different_heights_are_split():
     assert digits[3].box[1] < digits[4].box[1]
 
 
+def reads_strokes_across(images: np.ndarray) -> np.ndarray:
+    """Sure of a 1 where the middle rows of an image cross one stroke each, of a 0 where they cross two; unsure
+    where they cross three, or where they differ (a cut through the middle of a digit)."""
+    probabilities = np.zeros((len(images), 10), dtype=np.float32)
+    for index, image in enumerate(images):
+        rows = np.flatnonzero(image.any(axis=1))
+        ink = image[rows[0] + len(rows) // 5 : rows[-1] + 1 - len(rows) // 5] > 0.3
+        crossed = (np.diff(ink.astype(np.int8), axis=1) == 1).sum(axis=1) + ink[:, 0]
+        counts = np.bincount(crossed, minlength=4)
+        strokes = int(np.argmax(counts))
+        sure = counts[strokes] >= 0.8 * len(crossed) and strokes in (1, 2)
+        probabilities[index, 1 if strokes == 1 else 0] = 1.0 if sure else 0.5
+    return probabilities
+
+
+def test_slanted_digits_that_touch_are_cut_along_their_slant():
+    # An italic 1 whose foot runs into the 0 after it: no column parts them (at the bottom the 0 lies left of the
+    # 1's top), and the pair was read as one digit: "191" read "01".
+    image, draw = paper()
+    slant = 0.3  # columns per row up
+    draw.line([(100, 160), (100 + slant * 110, 50)], fill=0, width=10)  # the 1
+    draw.line([(100, 160), (138, 160)], fill=0, width=10)  # its foot
+    angles = np.linspace(0, 2 * np.pi, 73)
+    points = [(155 + 20 * np.cos(a) - slant * 55 * np.sin(a), 105 + 55 * np.sin(a)) for a in angles]
+    draw.line(points, fill=0, width=10, joint="curve")  # the 0, leaning as much
+    for x in (300, 450):
+        draw.ellipse([x, 50, x + 60, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=reads_strokes_across)
+    assert [digit.box[0] // 10 for digit in digits] == [9, 10, 30, 45]
+    assert digits[0].box[2] < 50  # the 1 alone
+
+
 def test_a_piece_shorter_or_wider_than_the_numbers_digits_misfits():
     size = segment.DigitSize(height=100.0)
     assert size.misfit((0, 0, 60, 100)) == 0.0

@@ -126,6 +126,10 @@ ECHO_STROKES = 2
 # TOUCH_HEIGHT of the digit height tall joins only where the two together are no wider than TALL_JOIN_WIDTH of it:
 # a 3 or a 4 read unsurely, a 1 close beside it, read as a 2 or a 4 together ("31" read "2").
 TALL_JOIN_WIDTH = 1.0
+# Slanted glyphs (an italic or script font, a slanting hand) overlap sideways where they touch: no column parts a
+# 1 from the 9 it leans on ("19" read as a 0). A group read unsurely whose ink slants by at least SLANT (columns
+# per row, from its second moments) is cut along its slant too.
+SLANT = 0.15
 
 
 def _overlap_share(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -337,6 +341,49 @@ def _cut(
     return pieces
 
 
+def _slant(keep: np.ndarray) -> float:
+    """How far the ink of ``keep`` leans: the columns its middle moves right per row up (its second moments)."""
+    rows, columns = np.nonzero(keep)
+    rows = rows - rows.mean()
+    spread = float((rows * rows).sum())
+    return 0.0 if spread == 0 else -float((rows * (columns - columns.mean())).sum()) / spread
+
+
+def _cut_slanted(
+    ink: InkMap, crop: np.ndarray, keep: np.ndarray, box: tuple[int, int, int, int], slant: float
+) -> list[list[Normalized]]:
+    """A crop of two touching digits that lean by ``slant`` cut in two along it, at each place ``cut_columns`` and
+    ``touch_columns`` take in the crop straightened: one pair of normalised digits per place."""
+    height, width = keep.shape
+    rows = np.arange(height)[:, np.newaxis]
+    shifts = np.round(slant * (rows - (height - 1) / 2)).astype(int)  # straightened column = column + shift
+    spread = int(np.abs(shifts).max())
+    columns = np.arange(width)[np.newaxis, :] + shifts + spread
+    straight_keep = np.zeros((height, width + 2 * spread), dtype=bool)
+    straight = np.zeros(straight_keep.shape, dtype=np.float32)
+    np.put_along_axis(straight_keep, columns, keep, axis=1)
+    np.put_along_axis(straight, columns, crop, axis=1)
+    pen = stroke_width(keep)
+    cuts = {*cut_columns(straight, 2), *touch_columns(straight_keep, 0.0, pen)}
+    x, y, _w, _h = box
+    pairs = []
+    for cut in sorted(cuts):
+        pair = []
+        for side in (columns < cut, columns >= cut):
+            part_keep = keep & side
+            if not part_keep.any():
+                break
+            top, bottom = _trim_rows(part_keep)
+            used = np.flatnonzero(part_keep.any(axis=0))
+            left, right = int(used[0]), int(used[-1]) + 1
+            part = np.where(side, crop, 0.0)[top:bottom, left:right]
+            part_box = (x + left, y + top, right - left, bottom - top)
+            pair.append(Normalized(image=fit_mnist(part), box=source_box(part_box, ink.scale), ink=ink))
+        if len(pair) == 2:
+            pairs.append(pair)
+    return pairs
+
+
 def _surest_pair(pairs: list[list[Normalized]], classify: Classifier, two_ones: bool = True) -> list[Normalized] | None:
     """Of groups cut in two where digits may touch, the one whose less sure piece the classifier is surest of,
     when it is at least ``SURE_PIECE`` sure of both; None when there is none. Without ``two_ones``, a cut whose
@@ -363,8 +410,8 @@ def _pieces(
     how badly their boxes fit the number's digit size; without, the width decides. A group wider than any one
     digit, or that the classifier is unsure of, that this leaves whole is still cut in two where the classifier
     is sure of two tall pieces. A group no wider than one digit is parted only where two digits touch
-    (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle,
-    and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
+    (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle or,
+    where its ink slants, along the slant (``_cut_slanted``), and the classifier is sure of both pieces, both at least ``TOUCH_HEIGHT`` of the number's digit height tall
     (a 6's small loop cut from its long tail, or a 5's bar from its body, read surely as a 6 or a 2). A cut into
     two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``),
     into a digit read surely whole and a 1 (``_arm_cut``), or across the loop of a digit read surely
@@ -382,11 +429,14 @@ def _pieces(
         whole = _cut(ink, crop, keep, box, [])
         if classify is None or not whole:
             return whole
+        slanted: list[list[Normalized]] = []
         if _unsure(whole[0], classify):
             touches = sorted({*touches, *cut_columns(crop, 2)})
-        if not touches:
+            if abs(slant := _slant(keep)) >= SLANT:
+                slanted = _cut_slanted(ink, crop, keep, box, slant)
+        if not touches and not slanted:
             return whole
-        pairs = _tall_options([_cut(ink, crop, keep, box, [cut]) for cut in touches], size)
+        pairs = _tall_options([_cut(ink, crop, keep, box, [cut]) for cut in touches] + slanted, size)
         pair = _surest_pair(pairs, classify, two_ones=False)
         if pair is None:
             return whole
