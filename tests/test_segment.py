@@ -720,3 +720,20 @@ def test_a_stroke_beside_a_broad_margin_line_joins_the_digit_across_it():
         draw.ellipse([x, 50, x + 80, 165], outline=90, width=8)
     digits = segment.split_digits(with_noise(image), classify=sure_of_anything)
     assert [digit.box[0] // 10 for digit in digits] == [9, 30, 45]
+
+
+# Sure of anything as wide as a quarter of its height, reads a narrower piece as a 1 at less than even odds.
+cannot_read_slivers = by_ink_shape(lambda rows, cols: (1, 0.4) if cols < 0.25 * rows else (0, 1.0))
+
+
+def test_a_short_piece_the_classifier_cannot_read_joins_the_digit_a_break_away():
+    # The end of a 9's stem, broken off a little further from it than a speck's reach, was read as a 1 at 0.48
+    # ("979" read "9179").
+    image, draw = paper()
+    draw.ellipse([100, 50, 170, 160], outline=0, width=10)
+    draw.line([(184, 110), (184, 160)], fill=0, width=10)  # a short piece 8 pixels from it
+    for x in (300, 450):
+        draw.ellipse([x, 50, x + 70, 160], outline=0, width=10)
+    digits = segment.split_digits(gray(image), classify=cannot_read_slivers)
+    assert [digit.box[0] // 10 for digit in digits] == [10, 30, 45]
+    assert digits[0].box[2] >= 85

@@ -126,6 +126,10 @@ ECHO_STROKES = 2
 # TOUCH_HEIGHT of the digit height tall joins only where the two together are no wider than TALL_JOIN_WIDTH of it:
 # a 3 or a 4 read unsurely, a 1 close beside it, read as a 2 or a 4 together ("31" read "2").
 TALL_JOIN_WIDTH = 1.0
+# A short piece the classifier reads as no digit at even odds (less than ILLEGIBLE sure) reaches a neighbour as far
+# as a break in a stroke (PIECE_GAP of the digit height): the end of a 9's stem a gap apart, read as a 1 ("979"
+# read "9179").
+ILLEGIBLE = 0.5
 # Slanted glyphs (an italic or script font, a slanting hand) overlap sideways where they touch: no column parts a
 # 1 from the 9 it leans on ("19" read as a 0). A group read unsurely whose ink slants by at least SLANT (columns
 # per row, from its second moments) is cut along its slant too.
@@ -586,7 +590,13 @@ def _join_pieces(
             gap = _gap_x(box, other_box)
             line = gap if gap > 0 and _across_line(box, other_box, removed, height) else 0
             width = union_box([box, other_box])[2] - line
-            if gap > max(line, FRAGMENT_REACH * height) or width > (WIDE_SHARE * height if line else widest):
+            reach = max(line, FRAGMENT_REACH * height)
+            if reach < gap <= PIECE_GAP * height and box[3] < TOUCH_HEIGHT * height:
+                if alone is None:
+                    alone = _sureness(ink, labels, groups[index], classify)
+                if alone < ILLEGIBLE:
+                    reach = PIECE_GAP * height  # a short piece the classifier cannot read reaches a break's width
+            if gap > reach or width > (WIDE_SHARE * height if line else widest):
                 continue
             if alone is None:
                 alone = _sureness(ink, labels, groups[index], classify)
