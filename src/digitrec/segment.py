@@ -568,8 +568,9 @@ def _join_pieces(
     ink: InkMap, labels: np.ndarray, groups: list[list[Stroke]], height: float, classify: Classifier
 ) -> list[list[Stroke]]:
     """The groups (left to right), each one the classifier is unsure of joined to a neighbour it overlaps sideways
-    or lies within ``FRAGMENT_REACH`` of the digits' ``height`` (working pixels) of, when the classifier is
-    ``SURE_PIECE`` sure of the two together and they are no wider than one digit.
+    or lies within ``FRAGMENT_REACH`` of the digits' ``height`` (working pixels) of (a short one it cannot read,
+    ``ILLEGIBLE``, within ``PIECE_GAP``), when the classifier is ``SURE_PIECE`` sure of the two together and they
+    are no wider than one digit.
 
     A group and its neighbour on the other side of a line taken out of the ink (``_across_line``: a margin line, a
     grid's column through a digit) are joined, whatever their height, when the classifier is ``SURE_PIECE`` sure
