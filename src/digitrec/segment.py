@@ -417,10 +417,10 @@ def _pieces(
     (``touch_columns``), or, when the classifier is unsure of it whole, at its thinnest column near the middle
     or, where its ink slants, along the slant (``_cut_slanted``), and the classifier is sure of both pieces,
     both at least ``TOUCH_HEIGHT`` of the number's digit height tall (a 6's small loop cut from its long tail,
-    or a 5's bar from its body, read surely as a 6 or a 2). A cut into
-    two pieces the classifier is less sure of than of the whole, neither read as its digit (``_surer_whole``),
-    into a digit read surely whole and a 1 (``_arm_cut``), or across the loop of a digit read surely
-    (``_across_loop``: the halves of a long 2 read as 2 and 2, of a wide 0 as 6 and 3), is undone.
+    or a 5's bar from its body, read surely as a 6 or a 2). A cut into two pieces the classifier is less sure of
+    than of the whole, neither read as its digit (``_surer_whole``), into a digit read surely whole and a 1
+    (``_arm_cut``), or across the loop of a digit read surely (``_across_loop``: the halves of a long 2 read as 2
+    and 2, of a wide 0 as 6 and 3), is undone.
     """
     box = union_box([stroke.box for stroke in group])
     crop, keep = crop_strokes(ink, labels, group, box)
