@@ -466,9 +466,9 @@ def _faint_line_bands(strength: np.ndarray, length: int, smooth: int, bridge: in
 
 
 def _closed_along(mask: np.ndarray, gap: int) -> np.ndarray:
-    """``mask`` with the gaps along its rows up to ``gap`` long filled."""
-    closed = ndimage.maximum_filter1d(mask, size=gap + 1, axis=1, mode="nearest")
-    return ndimage.minimum_filter1d(closed, size=gap + 1, axis=1, mode="nearest")
+    """``mask`` with the gaps along its rows (its last axis) up to ``gap`` long filled."""
+    closed = ndimage.maximum_filter1d(mask, size=gap + 1, axis=-1, mode="nearest")
+    return ndimage.minimum_filter1d(closed, size=gap + 1, axis=-1, mode="nearest")
 
 
 def _may_hold_lines(strength: np.ndarray, mask: np.ndarray, length: int, smooth: int) -> bool:
@@ -839,8 +839,7 @@ def _line_spans(regions: list[tuple[slice, slice]], mask: np.ndarray) -> list[tu
         beside |= mask[rows.stop + 2 : rows.stop + 4].any(axis=0)
         broad = mask[rows.start - 4 : rows.stop + 4].all(axis=0)
         drawn &= ~beside  # a line is thin: what lies beyond the sheet is broad
-        bridged = ndimage.maximum_filter1d(drawn, size=LINE_RUN_GAP + 1, mode="nearest")
-        bridged = ndimage.minimum_filter1d(bridged, size=LINE_RUN_GAP + 1, mode="nearest")
+        bridged = _closed_along(drawn, LINE_RUN_GAP)
         least = LINE_RUN_ON * width
         start, stop = columns.start, columns.stop
         if start > 0 and (bridged[:start].all() or _run_from_edge(bridged, broad) >= least):

@@ -15,19 +15,19 @@ def plot_curves(histories: list[dict[str, list[float]]], path: Path, title: str)
     """Accuracy and loss per epoch, training beside validation, in one figure of two panels; each network of
     a model of several in its own colour, validation dashed."""
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    several = len(histories) > 1
     for number, history in enumerate(histories, start=1):
-        name = f"network {number} " if len(histories) > 1 else ""
+        name = f"network {number} " if several else ""
         epochs = np.arange(1, len(history["loss"]) + 1)
         for axis, metric in ((left, "accuracy"), (right, "loss")):
             line = axis.plot(epochs, history[metric], marker="o", markersize=3, label=f"{name}training")[0]
-            colour = line.get_color() if len(histories) > 1 else None
             axis.plot(
                 epochs,
                 history[f"val_{metric}"],
-                "--" if colour else "-",
+                "--" if several else "-",
                 marker="o",
                 markersize=3,
-                color=colour,
+                color=line.get_color() if several else None,
                 label=f"{name}validation",
             )
     for axis, metric in ((left, "accuracy"), (right, "loss")):

@@ -360,15 +360,15 @@ def write_report(
     config: TrainConfig,
     prepared: Prepared,
     histories: list[dict],
+    onnx_files: list[str],
     test: dict,
     probabilities: np.ndarray,
     extra: dict[str, object],
 ) -> dict[str, object]:
     """Write card.json and the three figures; return the card. One network's history is the card's "history";
     several networks' are its "networks", each with the changes to the configuration it was trained with and its
-    ONNX file (``extra["onnx_files"]``)."""
+    ONNX file (of ``onnx_files``)."""
     epochs = [len(history["loss"]) for history in histories]
-    onnx_files = extra.pop("onnx_files")
     if len(histories) == 1:
         trained = {"history": histories[0]}
     else:
@@ -478,9 +478,8 @@ def finish(
         "training_seconds": round(fit_seconds, 1),
         "pipeline_seconds": round(time.perf_counter() - started, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "onnx_files": onnx_files,
     }
-    card = write_report(networks, folder, config, prepared, histories, test, probabilities, extra)
+    card = write_report(networks, folder, config, prepared, histories, onnx_files, test, probabilities, extra)
     print(
         f"{config.model}: test accuracy {test['accuracy']:.4f} ({test['errors']} errors), "
         f"unsure below {unsure['threshold']}, parity {parity:.2e}, trained in {fit_seconds:.0f} s -> {folder}",
