@@ -1,6 +1,6 @@
 """Independent evaluation set: a second generator of digits as people send them, and the recognizer's accuracy.
 
-    python bench/independent.py [--count 200] [--only SITUATION ...] [--seed 0] [--data DIR] [--out DIR]
+    python bench/independent.py [--count 200] [--only SITUATION ...] [--seed 0] [--data DIR] [--out DIR] [--alone]
 
 Its images were designed without reading bench/situations.py (only the fonts, the judging and the table come
 from there), to check the recognizer on situations our own set does not cover: phone photos in coloured ink on
@@ -20,7 +20,9 @@ Prints the Markdown table of bench/situations.py, judged as it judges: a digit (
 numbers_* situations) read right whatever the status; for ``blank``, status "no_digit" from both ``predict``
 and ``read_number``. With ``--out DIR`` the table is also written to DIR/independent.md, every failing image to
 DIR/failures/<situation>/ named by index, label and answer, and DIR/failures.md says how each failing image was
-drawn (derived from MNIST: never commit them).
+drawn (derived from MNIST: never commit them). With ``--alone``, each digit of the numbers of redrawn MNIST digits
+is also read alone on white paper: how many numbers have every digit read right so (what reading the number in
+place can reach with this classifier), and which failing numbers have a digit misread even alone.
 """
 
 from __future__ import annotations
@@ -233,9 +235,9 @@ def number_alpha(
     height: int,
     radius_share: tuple[float, float],
     gap_share: tuple[float, float],
-) -> tuple[np.ndarray, str]:
+) -> tuple[np.ndarray, str, list[np.ndarray]]:
     """``length`` MNIST digits written side by side with one pen, gaps of ``gap_share`` of the height (negative:
-    overlapping), each a little higher or lower: (coverage, the number)."""
+    overlapping), each a little higher or lower: (coverage, the number, each digit's coverage alone)."""
     radius = max(0.8, rng.uniform(*radius_share) * height)
     pieces, label = [], ""
     for _ in range(length):
@@ -254,7 +256,12 @@ def number_alpha(
         np.maximum(window, piece[: window.shape[0], : window.shape[1]], out=window)
         x += piece.shape[1] + gap
     cols = np.flatnonzero(strip.max(axis=0) > 0)
-    return strip[:, max(0, cols[0] - 3) : cols[-1] + 4], label
+    return strip[:, max(0, cols[0] - 3) : cols[-1] + 4], label, pieces
+
+
+def alone_on_paper(pieces: list[np.ndarray]) -> tuple[bytes, ...]:
+    """Each digit of a number drawn alone in black on white paper, with a margin of half its height: PNG bytes."""
+    return tuple(encode(to_image(255 * (1 - np.pad(piece, piece.shape[0] // 2))), "PNG") for piece in pieces)
 
 
 def resized(alpha: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -771,7 +778,7 @@ def numbers_paper(rng: np.random.Generator, split: Split) -> Sample:
     digit_height = int(rng.uniform(60, 200))
     touching = rng.random() < 0.3
     gap = (-0.08, 0.02) if touching else (0.05, 0.6)
-    alpha, label = number_alpha(rng, split, length, digit_height, (0.025, 0.06), gap)
+    alpha, label, pieces = number_alpha(rng, split, length, digit_height, (0.025, 0.06), gap)
     alpha_height, alpha_width = alpha.shape
     width = alpha_width + int(rng.uniform(0.2, 1.0) * alpha_width)
     height = alpha_height + int(rng.uniform(0.5, 2.0) * alpha_height)
@@ -783,7 +790,7 @@ def numbers_paper(rng: np.random.Generator, split: Split) -> Sample:
     image = to_image(sheet)
     if rng.random() < 0.5:
         image = image.convert("L")
-    return Sample(encode(image, "PNG"), label, note(variant))
+    return Sample(encode(image, "PNG"), label, note(variant), alone_on_paper(pieces))
 
 
 def numbers_photo(rng: np.random.Generator, split: Split) -> Sample:
@@ -794,7 +801,7 @@ def numbers_photo(rng: np.random.Generator, split: Split) -> Sample:
     digit_height = int(min(width, height) * rng.uniform(0.1, 0.3))
     touching = rng.random() < 0.25
     gap = (-0.08, 0.02) if touching else (0.05, 0.5)
-    alpha, label = number_alpha(rng, split, length, digit_height, (0.025, 0.06), gap)
+    alpha, label, pieces = number_alpha(rng, split, length, digit_height, (0.025, 0.06), gap)
     if alpha.shape[1] > 0.9 * width:  # written smaller to fit the page
         scale = 0.9 * width / alpha.shape[1]
         size = (int(alpha.shape[1] * scale), int(alpha.shape[0] * scale))
@@ -805,7 +812,7 @@ def numbers_photo(rng: np.random.Generator, split: Split) -> Sample:
     ink = str(rng.choice(["black", "blue_ball", "blue_gel", "pencil", "red"]))
     put_ink(sheet, alpha, place(rng, width, alpha_width), place(rng, height, alpha_height), ink, rng)
     variant.update(length=length, touching=touching, ink=ink, size=(width, height))
-    return Sample(photograph(rng, sheet, variant, tilt=0.04), label, note(variant))
+    return Sample(photograph(rng, sheet, variant, tilt=0.04), label, note(variant), alone_on_paper(pieces))
 
 
 def numbers_typed(rng: np.random.Generator, split: Split | None) -> Sample:
@@ -902,11 +909,30 @@ def evaluate(recognizer: Recognizer, situation: str, samples: list[Sample]) -> l
     return [answer(recognizer, judged_as, sample) for sample in samples]
 
 
-def failure_notes(situation: str, outcomes: list[Outcome]) -> list[str]:
-    """A Markdown line for each failing image: its index, label, answer, status and how it was drawn."""
+def misread_alone(recognizer: Recognizer, sample: Sample) -> bool:
+    """Whether a digit of a number of redrawn MNIST digits is misread even when drawn alone on white paper (the
+    classifier's error, not the reading of the number's image)."""
+    return any(recognizer.predict(data).digit != int(digit) for data, digit in zip(sample.digits, sample.label))
+
+
+def alone_summary(recognizer: Recognizer, outcomes: list[Outcome]) -> tuple[str, set[int]]:
+    """For numbers of redrawn MNIST digits: how many have every digit read right alone (what reading the number
+    in place can reach with this classifier), and which of the failing images have a digit misread alone."""
+    misread = {index for index, outcome in enumerate(outcomes) if misread_alone(recognizer, outcome.sample)}
+    wrong = {index for index, outcome in enumerate(outcomes) if not outcome.correct}
+    line = (
+        f"    every digit read right alone: {len(outcomes) - len(misread)} of {len(outcomes)} numbers; "
+        f"of the {len(wrong)} read wrong, {len(wrong & misread)} have a digit misread alone"
+    )
+    return line, wrong & misread
+
+
+def failure_notes(situation: str, outcomes: list[Outcome], misread: set[int] = frozenset()) -> list[str]:
+    """A Markdown line for each failing image: its index, label, answer, status and how it was drawn (and whether
+    one of its digits is misread alone, where ``misread`` says so)."""
     return [
         f"- {situation} {index:04d}: {outcome.sample.label or 'blank'} read as {outcome.answer or 'none'} "
-        f"({outcome.status}); {outcome.sample.note}"
+        f"({outcome.status}); {outcome.sample.note}" + ("; a digit misread alone too" if index in misread else "")
         for index, outcome in enumerate(outcomes)
         if not outcome.correct
     ]
@@ -921,6 +947,9 @@ def main() -> None:
     parser.add_argument("--data", default=None, help="MNIST folder (default: DIGITREC_DATA or the cache)")
     parser.add_argument("--out", type=Path, default=None, help="write the table and the failing images here")
     parser.add_argument("--model", default="default", help="a committed model's name or a model folder")
+    parser.add_argument(
+        "--alone", action="store_true", help="also read each digit of the MNIST numbers alone on white paper"
+    )
     args = parser.parse_args()
 
     situations = args.only or list(SITUATIONS)
@@ -936,7 +965,11 @@ def main() -> None:
         table.append(table_row(situation, outcomes))
         print(table[-1], flush=True)
         print(f"    ({time.perf_counter() - started:.0f} s with generation)", file=sys.stderr)
-        failures += failure_notes(situation, outcomes)
+        misread: set[int] = set()
+        if args.alone and any(outcome.sample.digits for outcome in outcomes):
+            line, misread = alone_summary(recognizer, outcomes)
+            print(line, file=sys.stderr)
+        failures += failure_notes(situation, outcomes, misread)
         if args.out:
             save_failures(args.out, situation, outcomes)
     if args.out:

@@ -76,11 +76,13 @@ CANVAS_COLOURS = ((0, 0, 0), (20, 20, 20), (30, 60, 200), (200, 30, 40), (20, 12
 
 @dataclass
 class Sample:
-    """One rendered input: its bytes, the expected answer ("" for blank) and a note on how it was made."""
+    """One rendered input: its bytes, the expected answer ("" for blank) and a note on how it was made; for a
+    number of redrawn MNIST digits (bench/independent.py), each digit drawn alone on white paper as well."""
 
     data: bytes
     label: str
     note: str
+    digits: tuple[bytes, ...] = ()
 
 
 # --- rendering helpers --------------------------------------------------------------------------------------

@@ -6,10 +6,12 @@ The recognizer's accuracy on it is not tested here: run ``python bench/independe
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from bench import independent
-from bench.situations import Sample
+from bench.situations import Outcome, Sample
 from digitrec.data import Split
 from digitrec.imaging import decode_image
 
@@ -71,3 +73,37 @@ def test_images_decode(situation, samples):
         decoded = decode_image(sample.data)
         assert decoded.format in ("PNG", "JPEG")
         assert decoded.width > 0 and decoded.height > 0
+
+
+@pytest.mark.parametrize("situation", [s for s in SITUATIONS if s.values[0] in ("numbers_paper", "numbers_photo")])
+def test_numbers_of_mnist_digits_carry_each_digit_alone_on_white_paper(situation, samples):
+    for sample in samples:
+        assert len(sample.digits) == len(sample.label)
+        for data in sample.digits:
+            gray = decode_image(data).gray
+            assert gray.min() < 0.3  # the digit's ink
+            assert gray[0].min() == gray[-1].min() == gray[:, 0].min() == gray[:, -1].min() == 1.0  # a white margin
+
+
+def test_alone_summary_tells_the_classifiers_errors_from_the_readings():
+    class ReadsBytes:
+        """A recognizer stub that reads a digit's bytes as the digit."""
+
+        def predict(self, data: bytes) -> SimpleNamespace:
+            return SimpleNamespace(digit=int(data))
+
+    def outcome(label: str, alone: str, correct: bool) -> Outcome:
+        sample = Sample(b"", label, "", tuple(digit.encode() for digit in alone))
+        return Outcome(sample, label if correct else "", "ok", correct, 0.0)
+
+    outcomes = [
+        outcome("12", "12", True),
+        outcome("34", "34", False),  # the number misread, each digit read right alone
+        outcome("56", "58", False),  # a digit misread alone too
+        outcome("78", "71", True),  # read right in place, though a digit is misread alone
+    ]
+    line, misread = independent.alone_summary(ReadsBytes(), outcomes)
+    assert misread == {2}
+    assert "2 of 4 numbers" in line and "of the 2 read wrong, 1 have a digit misread alone" in line
+    notes = independent.failure_notes("numbers_paper", outcomes, misread)
+    assert len(notes) == 2 and notes[1].endswith("a digit misread alone too") and "alone" not in notes[0]
