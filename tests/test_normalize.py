@@ -93,6 +93,22 @@ def test_thin_pen_strokes_are_thickened_to_mnist_width():
     assert normalize.stroke_width(thin > 0.5) >= 1.5
 
 
+def test_faint_blurred_strokes_are_thickened_no_more_than_dark_ones():
+    # A small 9 photographed out of focus in faint ink reaches an ink strength under 0.5: measured at 0.5 its
+    # strokes looked hairline and were thickened until the loop filled (read as an 8). Measured at half the ink's
+    # own strength, the faint digit is fitted as the dark one is.
+    image = Image.new("L", (70, 110), 0)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([22, 14, 52, 40], outline=255, width=4)
+    draw.line([(50, 30), (52, 104)], fill=255, width=4)
+    dark = np.asarray(image.filter(ImageFilter.GaussianBlur(2)), dtype=np.float32) / 255
+    dark /= dark.max()
+    fitted, faint = normalize.fit_mnist(dark), normalize.fit_mnist(0.45 * dark)
+    assert normalize.stroke_width(faint > 0.4) <= 1.1 * normalize.stroke_width(fitted > 0.4)
+    hole = ndimage.binary_fill_holes(fitted > 0.3) & (fitted <= 0.3)
+    assert hole.sum() >= 4 and faint[hole].max() < 0.3  # the loop stays open
+
+
 def test_a_digit_in_two_separate_strokes_stays_whole():
     image = Image.new("L", (200, 200), 255)
     draw = ImageDraw.Draw(image)

@@ -1402,7 +1402,10 @@ def fit_mnist(ink: np.ndarray) -> np.ndarray:
     """
     height, width = ink.shape
     scale = FIT_SIDE / max(height, width)
-    width_px = stroke_width(ink > 0.5) * scale
+    # A stroke's width is measured at half its ink's strength: faint or blurred ink (a photo's pencil, a small
+    # digit out of focus) barely reaches 0.5, and measured there its strokes looked hairline and were thickened
+    # into blobs (a 9's loop filled, read as an 8).
+    width_px = stroke_width(ink > 0.5 * min(float(ink.max()), 1.0)) * scale
     if width_px < 0.75 * MNIST_STROKE_PX and scale < 1.0:
         # Thin pen strokes would fade to grey at 20 px: thicken them first, as a wider pen would have drawn.
         grow = int(round((MNIST_STROKE_PX - width_px) / scale))
