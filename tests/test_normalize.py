@@ -903,6 +903,21 @@ def test_a_pens_stroke_across_a_faint_line_stays_whole():
     assert not lines[100:102, 148:154].any()
 
 
+def test_a_pens_stroke_along_a_faint_line_for_long_stays_whole():
+    # The line's own strength was the median along a quarter of the image's width: where a digit's stroke lies
+    # along it for longer than that in a small image (a 9's loop on a row of squared paper), the median was the
+    # pen's, and the stroke went with the line ("19" read "14"). It is measured where the line runs alone.
+    strength = np.zeros((200, 240), np.float32)
+    for row in (50, 100, 150):
+        strength[row : row + 2] = 0.3  # faint ruled lines
+    strength[97:104, 120:162] = 1.0  # a 7's bar along the middle one, most of a quarter of the width long
+    strength[104:160, 155:162] = 1.0  # ... and its stem
+    noisy = np.clip(strength + np.random.default_rng(0).normal(0, 0.02, strength.shape), 0, 1).astype(np.float32)
+    lines = normalize._ruled_lines(noisy > 0.15, noisy, in_number=True)
+    assert lines[50:52, 10:230].all() and lines[100:102, :110].all() and lines[100:102, 170:].all()
+    assert not lines[97:104, 120:162].any()
+
+
 def test_a_dark_line_is_taken_out_across_a_stroke_as_dark():
     # A line as dark as the pen cannot be told from it where they cross: it goes there too.
     strength = np.zeros((200, 300), np.float32)

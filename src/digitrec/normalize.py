@@ -70,6 +70,7 @@ SPECK_FRACTION = 0.03  # components smaller than this share of the largest one a
 PEN_OVER_LINE = 2.0
 PEN_LEAST = 0.5
 PEN_LINE_SPAN = 0.25
+LINE_OWN_PERCENTILE = 25  # ... for a ruled line, the lower quarter of it where it runs alone (_pen_levels)
 MIN_DIGIT_FRACTION = 0.04  # a digit shorter than this share of the image's longer side is a speck
 # In a photo, a mark that lies along the image's edge for at least this share of its longer side is what lies
 # beyond the sheet (the table in a tilted photo, a scanner's lid, a shadow's wedge): a digit only touches the edge
@@ -611,7 +612,7 @@ def _ruled_lines(
             lines |= _shear(np.broadcast_to(runs.any(axis=1, keepdims=True), mask.shape), -shifts)
             widest = max(widest, _widest_band(runs))
             if in_number:
-                np.maximum(levels, _pen_levels(runs, shifts, strength), out=levels)
+                np.maximum(levels, _pen_levels(runs, shifts, strength, where_alone=True), out=levels)
     else:
         runs = _line_bands(mask, length) & mask
         lines = _beyond_the_rest(runs, mask)
@@ -631,11 +632,18 @@ def _ruled_lines(
     return lines & mask
 
 
-def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> np.ndarray:
+def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray, where_alone: bool = False) -> np.ndarray:
     """Over the rows of each line of a pass (``runs`` straightened by ``shifts``), in the photo's pixels, the ink
     strength above which a pixel is a pen's, not the line's: PEN_OVER_LINE times the line's own, and at least
     PEN_LEAST; 0 elsewhere. The line's own is, along it, the median of the darkest ``strength`` across it over
-    PEN_LINE_SPAN of its length (uneven light darkens a line towards a corner)."""
+    PEN_LINE_SPAN of its length (uneven light darkens a line towards a corner).
+
+    With ``where_alone`` (ruled lines, not margin lines or a grid's columns), it is measured only where the line
+    runs alone, the rows just beyond it clear (a pen's stroke crossing it or lying along it reaches beyond), as
+    the lower LINE_OWN_PERCENTILE there (a stroke lying wholly in the line's rows shows as the line's), and along a
+    digit wider than the stretch measured, as the nearest such measure: in a small image a 9's loop along a row of
+    squared paper was longer than half the stretch, the median was the pen's, and the stroke went with the line.
+    """
     straight = _shear(strength, shifts)
     rows = runs.any(axis=1)
     width = strength.shape[1]
@@ -644,9 +652,32 @@ def _pen_levels(runs: np.ndarray, shifts: np.ndarray, strength: np.ndarray) -> n
     levels = np.zeros(strength.shape, dtype=np.float32)
     for start, stop in _bands(rows):
         darkest = straight[start:stop, ::step].max(axis=0)
-        line = ndimage.median_filter(darkest, size=size, mode="nearest")
+        line = _line_alone(straight, darkest, start, stop, step, size) if where_alone else None
+        if line is None:
+            line = ndimage.median_filter(darkest, size=size, mode="nearest")
         levels[start:stop] = np.maximum(PEN_OVER_LINE * np.repeat(line, step)[:width], PEN_LEAST)
     return _shear(levels, -shifts)
+
+
+def _line_alone(
+    straight: np.ndarray, darkest: np.ndarray, start: int, stop: int, step: int, size: int
+) -> np.ndarray | None:
+    """A straightened line's own strength along it (rows ``start:stop``, every ``step``-th column, its
+    ``darkest`` strength across it): the lower LINE_OWN_PERCENTILE over ``size`` samples of those where the rows
+    just beyond it are clear, the nearest such measure where there are none; None where the line never runs
+    alone."""
+    beyond = np.zeros_like(darkest)
+    for first, last in ((start - 4, start - 2), (stop + 2, stop + 4)):
+        if first >= 0 and last <= straight.shape[0]:
+            np.maximum(beyond, straight[first:last, ::step].max(axis=0), out=beyond)
+    alone = np.where(beyond < 0.5 * darkest, darkest, np.nan)
+    if np.isnan(alone).all():
+        return None
+    window = np.lib.stride_tricks.sliding_window_view(np.pad(alone, size // 2, mode="edge"), size)
+    measured = ~np.isnan(window).all(axis=1)
+    places = np.flatnonzero(measured)
+    own = np.nanpercentile(window[measured], LINE_OWN_PERCENTILE, axis=1)
+    return np.interp(np.arange(darkest.size), places, own).astype(np.float32)
 
 
 def _margin_runs(
