@@ -331,18 +331,21 @@ def _cut(
     ink: InkMap, crop: np.ndarray, keep: np.ndarray, box: tuple[int, int, int, int], cuts: list[int]
 ) -> list[Normalized]:
     """A crop of touching digits cut at the columns ``cuts`` into normalised digits."""
-    x, y, w, _h = box
-    edges = [0, *cuts, w]
-    pieces = []
-    for left, right in zip(edges, edges[1:]):
-        part_keep = keep[:, left:right]
-        if not part_keep.any():
-            continue
-        top, bottom = _trim_rows(part_keep)
-        part_box = (x + left, y + top, right - left, bottom - top)
-        image = fit_mnist(crop[top:bottom, left:right])
-        pieces.append(Normalized(image=image, box=source_box(part_box, ink.scale), ink=ink))
-    return pieces
+    edges = [0, *cuts, box[2]]
+    return [
+        _part(ink, crop, keep, box, left, right) for left, right in zip(edges, edges[1:]) if keep[:, left:right].any()
+    ]
+
+
+def _part(
+    ink: InkMap, crop: np.ndarray, keep: np.ndarray, box: tuple[int, int, int, int], left: int, right: int
+) -> Normalized:
+    """The columns ``left:right`` of a crop (at ``box``), trimmed to the rows its strokes ``keep`` fill there,
+    as a normalised digit."""
+    x, y, _w, _h = box
+    top, bottom = _trim_rows(keep[:, left:right])
+    part_box = (x + left, y + top, right - left, bottom - top)
+    return Normalized(image=fit_mnist(crop[top:bottom, left:right]), box=source_box(part_box, ink.scale), ink=ink)
 
 
 def _slant(keep: np.ndarray) -> float:
@@ -369,7 +372,6 @@ def _cut_slanted(
     np.put_along_axis(straight, columns, crop, axis=1)
     pen = stroke_width(keep)
     cuts = {*cut_columns(straight, 2), *touch_columns(straight_keep, 0.0, pen)}
-    x, y, _w, _h = box
     pairs = []
     for cut in sorted(cuts):
         pair = []
@@ -377,12 +379,8 @@ def _cut_slanted(
             part_keep = keep & side
             if not part_keep.any():
                 break
-            top, bottom = _trim_rows(part_keep)
             used = np.flatnonzero(part_keep.any(axis=0))
-            left, right = int(used[0]), int(used[-1]) + 1
-            part = np.where(side, crop, 0.0)[top:bottom, left:right]
-            part_box = (x + left, y + top, right - left, bottom - top)
-            pair.append(Normalized(image=fit_mnist(part), box=source_box(part_box, ink.scale), ink=ink))
+            pair.append(_part(ink, np.where(side, crop, 0.0), part_keep, box, int(used[0]), int(used[-1]) + 1))
         if len(pair) == 2:
             pairs.append(pair)
     return pairs
