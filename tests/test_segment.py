@@ -244,6 +244,17 @@ def test_what_lies_beyond_the_sheet_along_the_edge_is_not_a_digit():
     assert [digit.box[0] // 10 for digit in digits] == [20, 38]
 
 
+def test_a_one_standing_apart_in_a_number_cropped_close_is_a_digit():
+    # Cropped close, every digit lies near the top and bottom borders: a 1 further from its neighbours than a
+    # digit's height lay within 5% of the image's longer side of the top border and was taken for a line's remnant.
+    image, draw = paper(700, 120)
+    draw.ellipse([20, 15, 90, 105], outline=0, width=9)
+    draw.line([(340, 15), (340, 105)], fill=0, width=9)
+    draw.ellipse([600, 15, 670, 105], outline=0, width=9)
+    digits = segment.split_digits(gray(image))
+    assert [digit.box[0] // 10 for digit in digits] == [2, 33, 60]
+
+
 def test_a_lines_remnant_is_no_number():
     image, draw = paper(640, 480)
     draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut

@@ -64,11 +64,12 @@ HAIR_SHARE = 0.5
 # the differences of handwriting (a 1 half as tall again as a 5 beside it).
 LINE_ASPECT = 4.0
 LINE_HEIGHT_SHARE = 2.5
-# A thin group within EDGE_REACH of the image's longer side from its border is a piece of a line or of the
-# sheet's edge (a line seldom ends right at the edge), not a 1, when it stands apart from the number's other
-# groups: less than half of its height beside the rows of the nearest, or further from it sideways than the
-# number's digit height; or when it touches the border and is EDGE_HEIGHT_SHARE times taller than the number's
-# digits (a 1 as tall near the border, clear of it, is as likely a tall 1).
+# A thin group within EDGE_REACH of the image's width from its left or right border, or of its height from its top
+# or bottom border (a number cropped close lies near both of those), is a piece of a line or of the sheet's edge (a
+# line seldom ends right at the edge), not a 1, when it stands apart from the number's other groups: less than half
+# of its height beside the rows of the nearest, or further from it sideways than the number's digit height; or when
+# it touches the border and is EDGE_HEIGHT_SHARE times taller than the number's digits (a 1 as tall near the
+# border, clear of it, is as likely a tall 1).
 EDGE_REACH = 0.05
 EDGE_HEIGHT_SHARE = 1.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
@@ -216,7 +217,7 @@ def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> 
         return groups
     boxes = [union_box([s.box for s in group]) for group in groups]
     height = float(np.median([box[3] for box in boxes]))
-    edge = [box[3] >= LINE_ASPECT * box[2] and border_margin(box, shape) <= EDGE_REACH * max(shape) for box in boxes]
+    edge = [box[3] >= LINE_ASPECT * box[2] and _near_border(box, shape) for box in boxes]
     others = [box for box, near in zip(boxes, edge) if not near]
     if not others:
         return groups
@@ -229,6 +230,14 @@ def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> 
         return far or (border_margin(box, shape) == 0 and h >= EDGE_HEIGHT_SHARE * height)
 
     return [group for group, box, near in zip(groups, boxes, edge) if not (near and apart(box))]
+
+
+def _near_border(box: tuple[int, int, int, int], shape: tuple[int, int]) -> bool:
+    """Whether a box lies within ``EDGE_REACH`` of the image's width from its left or right edge, or of its height
+    from its top or bottom edge."""
+    height, width = shape
+    x, y, w, h = box
+    return min(x, width - x - w) <= EDGE_REACH * width or min(y, height - y - h) <= EDGE_REACH * height
 
 
 def _gap_y(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
