@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
 from digitrec.data import Split, load_split
+from digitrec.normalize import MNIST_SIDE
 from digitrec.recognizer import NO_DIGIT, UNSURE, Recognizer
 
 SEED = 2026
@@ -454,6 +455,39 @@ def numbers(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     return samples
 
 
+def numbers_cropped(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """Numbers of 2 to 10 MNIST digits as they are (28x28 cells, no pen), side by side with random spacing
+    (cells overlapping by a few pixels to a cell's width apart), cropped close: a number cut from a form, or
+    MNIST digits put in a row. White on black as MNIST or dark on white, enlarged up to 4 times, PNG or JPEG."""
+    samples = []
+    order = pick_digits(split, count * 10, seed, "numbers_cropped")
+    for index in range(count):
+        rng = image_rng(seed, "numbers_cropped", index)
+        length = int(rng.integers(2, 11))
+        chosen = order[index * 10 : index * 10 + length]
+        gaps = rng.integers(-6, MNIST_SIDE + 1, size=length - 1)
+        lifts = rng.integers(0, 5, size=length)
+        width = length * MNIST_SIDE + int(gaps.sum())
+        strip = np.zeros((MNIST_SIDE + 4, width), dtype=np.uint8)
+        x = 0
+        for number, digit in enumerate(chosen):
+            window = strip[lifts[number] : lifts[number] + MNIST_SIDE, x : x + MNIST_SIDE]
+            np.maximum(window, split.images[digit], out=window)
+            x += MNIST_SIDE + (int(gaps[number]) if number < length - 1 else 0)
+        rows, cols = np.flatnonzero(strip.max(axis=1)), np.flatnonzero(strip.max(axis=0))
+        margin = int(rng.integers(0, 7))
+        strip = np.pad(strip[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], margin)
+        mnist_polarity = rng.random() < 0.5
+        image = Image.fromarray(strip if mnist_polarity else 255 - strip)
+        enlarge = rng.uniform(1.0, 4.0)
+        image = image.resize((round(image.width * enlarge), round(image.height * enlarge)), Image.Resampling.BICUBIC)
+        data = jpeg(image, rng, 80, 95) if rng.random() < 0.5 else encode(image, "PNG")
+        label = "".join(str(split.labels[i]) for i in chosen)
+        note = "white on black" if mnist_polarity else "dark on white"
+        samples.append(Sample(data, label, note))
+    return samples
+
+
 def blank(split: Split | None, count: int, seed: int = SEED) -> list[Sample]:
     """Inputs with no digit: an empty canvas, white paper, tinted paper in uneven light, a ruled sheet."""
     samples = []
@@ -493,6 +527,7 @@ SITUATIONS: dict[str, Builder] = {
     "typed_ordinary": typed_ordinary,
     "typed_handwriting": typed_handwriting,
     "numbers": numbers,
+    "numbers_cropped": numbers_cropped,
     "blank": blank,
 }
 
@@ -514,7 +549,7 @@ class Outcome:
 def answer(recognizer: Recognizer, situation: str, sample: Sample) -> Outcome:
     """Run the recognizer on one sample the way its situation is used and judge the answer."""
     started = time.perf_counter()
-    if situation == "numbers":
+    if situation.startswith("numbers"):
         reading = recognizer.read_number(sample.data)
         text, status = reading.number, reading.status
     elif situation == "blank":
