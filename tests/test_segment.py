@@ -255,6 +255,16 @@ def test_a_one_standing_apart_in_a_number_cropped_close_is_a_digit():
     assert [digit.box[0] // 10 for digit in digits] == [2, 33, 60]
 
 
+def test_a_one_beginning_a_number_cropped_close_is_a_digit_however_far_from_the_next():
+    # A 1 near the left border further from its neighbour than a digit's height was taken for a line's remnant.
+    image, draw = paper(520, 120)
+    draw.line([(22, 15), (22, 105)], fill=0, width=9)
+    draw.ellipse([170, 15, 240, 105], outline=0, width=9)
+    draw.ellipse([330, 15, 400, 105], outline=0, width=9)
+    digits = segment.split_digits(gray(image))
+    assert [digit.box[0] // 10 for digit in digits] == [1, 17, 33]
+
+
 def test_a_lines_remnant_is_no_number():
     image, draw = paper(640, 480)
     draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut
@@ -565,7 +575,7 @@ def test_a_stroke_the_classifier_is_unsure_of_joins_the_digit_it_nearly_touches(
 @pytest.mark.parametrize(
     "mark",
     [
-        [(12, 200), (12, 310)],  # beside the digits' rows, but further from them than a digit is tall
+        [(12, 200), (12, 310)],  # beside the digits' rows, but further from them than 3 digits are tall
         [(630, 20), (630, 120)],  # near them, but beside no digit's rows
         [(626, 150), (639, 330)],  # near them and beside them, but reaching the border and 1.6 times as tall
     ],

@@ -13,7 +13,7 @@ from bench import situations
 from digitrec.recognizer import NO_DIGIT
 
 # situation: (images, least correct). Measured on these prefixes: phone_photo 49/50, ruled_paper 50/50,
-# canvas_transparent 50/50, scan 49/50, low_contrast 50/50, mnist_style 50/50, numbers 37/40.
+# canvas_transparent 50/50, scan 49/50, low_contrast 50/50, mnist_style 50/50, numbers 37/40, numbers_cropped 38/40.
 FROM_MNIST = {
     "phone_photo": (50, 48),
     "ruled_paper": (50, 49),
@@ -22,6 +22,7 @@ FROM_MNIST = {
     "low_contrast": (50, 49),
     "mnist_style": (50, 49),
     "numbers": (40, 36),
+    "numbers_cropped": (40, 37),
 }
 # Measured: typed_ordinary 49/50, typed_handwriting 50/50.
 TYPED = {"typed_ordinary": (50, 48), "typed_handwriting": (50, 49)}

@@ -67,10 +67,13 @@ LINE_HEIGHT_SHARE = 2.5
 # A thin group within EDGE_REACH of the image's width from its left or right border, or of its height from its top
 # or bottom border (a number cropped close lies near both of those), is a piece of a line or of the sheet's edge (a
 # line seldom ends right at the edge), not a 1, when it stands apart from the number's other groups: less than half
-# of its height beside the rows of the nearest, or further from it sideways than the number's digit height; or when
-# it touches the border and is EDGE_HEIGHT_SHARE times taller than the number's digits (a 1 as tall near the
-# border, clear of it, is as likely a tall 1).
+# of its height beside the rows of the nearest, or further from it sideways than EDGE_APART times the number's
+# digit height (digits spaced wide, as MNIST's in a row a cell apart, stand up to about twice their height apart:
+# a 1 beginning or ending a number cropped close lies near the border); or when it touches the border and is
+# EDGE_HEIGHT_SHARE times taller than the number's digits (a 1 as tall near the border, clear of it, is as likely
+# a tall 1).
 EDGE_REACH = 0.05
+EDGE_APART = 3.0
 EDGE_HEIGHT_SHARE = 1.5
 MIN_HEIGHT_SHARE = 0.4  # groups shorter than this share of the tallest are marks or pieces, not digits
 MIN_DIGIT_PX = 8  # ... and so are groups shorter than this (working pixels): a line's remnant cut into slivers
@@ -212,7 +215,7 @@ def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
 
 def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> list[list[Stroke]]:
     """The groups less thin ones near the border of an image of ``shape`` (``EDGE_REACH``) that stand apart from
-    the number's other groups; all of them when that would leave none."""
+    the number's other groups (``EDGE_APART``); all of them when that would leave none."""
     if not groups:
         return groups
     boxes = [union_box([s.box for s in group]) for group in groups]
@@ -226,7 +229,7 @@ def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> 
         _x, y, _w, h = box
         nearest = min(others, key=lambda other: max(_gap_x(box, other), 0))
         beside = min(y + h, nearest[1] + nearest[3]) - max(y, nearest[1])
-        far = beside < 0.5 * h or _gap_x(box, nearest) > height
+        far = beside < 0.5 * h or _gap_x(box, nearest) > EDGE_APART * height
         return far or (border_margin(box, shape) == 0 and h >= EDGE_HEIGHT_SHARE * height)
 
     return [group for group, box, near in zip(groups, boxes, edge) if not (near and apart(box))]
