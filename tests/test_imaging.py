@@ -99,6 +99,18 @@ def test_large_jpeg_is_decoded_at_reduced_size_with_its_source_size_kept():
     assert decoded.scale == pytest.approx(15, rel=0.05)
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_long_strip_keeps_its_shorter_side_up_to_a_limit(fmt):
+    strip = encode(Image.new("L", (4000, 100), 255), fmt)
+    assert imaging.decode_image(strip, side=128).gray.shape[1] <= 128  # 3 pixels high
+    kept = imaging.decode_image(strip, side=128, short_side=32).gray.shape
+    assert kept[0] >= 12 and kept[1] == 128 * imaging.STRIP_GAIN  # as long as allowed: 32 high would need 1280
+    wide = imaging.decode_image(encode(Image.new("L", (800, 100), 255), fmt), side=128, short_side=32).gray.shape
+    assert wide[0] >= 32 and wide[1] <= 260
+    photo = imaging.decode_image(encode(Image.new("L", (800, 600), 255), fmt), side=128, short_side=32).gray.shape
+    assert max(photo) <= 128  # a photo's shorter side is long enough as it is
+
+
 def test_empty_bytes():
     with pytest.raises(EmptyImage, match="empty"):
         imaging.decode_image(b"")

@@ -80,6 +80,15 @@ def test_reads_a_number_left_to_right(recognizer, mnist_test):
     assert view["number"] == reading.number and len(view["digits"]) == 5
 
 
+def test_a_number_cropped_close_in_a_long_strip_is_read(recognizer, mnist_test):
+    # Digits spaced wide in a strip 29 times longer than high: reduced to a first look 128 pixels long, the strip
+    # was 4 pixels high and its digits specks ("no digit").
+    chosen = [3, 2, 1, 18, 4]  # a 0, a 1, a 2, a 3 and a 4
+    strip = np.concatenate([np.pad(mnist_test.images[i], ((2, 2), (80, 80))) for i in chosen], axis=1)
+    paper = Image.fromarray(255 - strip).resize((strip.shape[1] * 4, strip.shape[0] * 4), Image.Resampling.BICUBIC)
+    assert recognizer.read_number(encode(paper)).number == "01234"
+
+
 def test_a_blank_number_is_no_digit(recognizer):
     reading = recognizer.read_number(encode(Image.new("RGB", (600, 200), "white")))
     assert reading.status == NO_DIGIT and reading.number == "" and reading.digits == []

@@ -24,6 +24,7 @@ from digitrec.errors import EmptyImage, ImageTooLarge, InvalidImage, Unsupported
 ALLOWED_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
 MAX_PIXELS = 40_000_000  # a 6000x4000 photo is 24 MP; a 12000x12000 bomb is 144 MP
 DECODE_SIDE = 1024  # large images are brought down to about this before any processing
+STRIP_GAIN = 4  # a long strip may be decoded up to this many times longer, to keep its shorter side
 EXIF_ORIENTATION = 0x0112
 
 # Formats people send that we refuse by name rather than as "not an image".
@@ -171,14 +172,19 @@ def _upright(image: Image.Image) -> Image.Image:
     return ImageOps.exif_transpose(image) if _orientation(image) != 1 else image
 
 
-def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE) -> DecodedImage:
-    """Decode image bytes into an upright grayscale image whose longer side is at most about ``side``.
+def decode_image(
+    data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE, short_side: int = 0
+) -> DecodedImage:
+    """Decode image bytes into an upright grayscale image whose longer side is at most about ``side``; a long
+    strip (a number written in a row, cropped close) as much longer, up to ``STRIP_GAIN`` times, as keeps its
+    shorter side at least ``short_side``, when the source is that large.
 
     Raises EmptyImage, UnsupportedFormat, ImageTooLarge or InvalidImage (all InvalidImage) with a clear message.
     """
     with _decoding(data, max_pixels) as image:
         source_format = image.format or "unknown"
         width, height = _upright_size(image)
+        side = min(max(side, -(-short_side * max(width, height) // max(min(width, height), 1))), STRIP_GAIN * side)
         if source_format == "JPEG":
             # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least half of ``side``.
             image.draft(_draft_mode(image), (side // 2, side // 2))

@@ -33,6 +33,10 @@ DEFAULT_THRESHOLD = 0.9  # used only when a model card carries no calibrated thr
 # A digit is first looked for in the image reduced to about this size (JPEGs decode straight to it in draft
 # mode): enough for a digit that fills a good part of the image, and cheap.
 FIRST_LOOK_SIDE = 128
+# A number cropped close in a long strip (digits spaced wide, 20 times longer than high) is looked at first as much
+# longer (imaging.STRIP_GAIN) as keeps its shorter side at least this: reduced to FIRST_LOOK_SIDE, its digits were
+# specks ("no digit"). Marks must reach the size they would have to at FIRST_LOOK_SIDE.
+STRIP_LOOK_PX = FIRST_LOOK_SIDE // 4
 # A digit shorter than this (working pixels) in a reduced photo is read again from the source's own pixels, where
 # thin strokes that broke up in the reduction are whole; the region read again reaches as far beyond it on each
 # side as this share of the digit's size (all of it: a part of the digit the first look missed, such as the bar
@@ -310,10 +314,10 @@ class Recognizer:
         beyond the sheet are gone; or, where it finds none in a large image, whether predict's finer look finds a
         digit. Where neither does (blank paper, or only its lines), the closer look that numbers need would read
         digits in the grain of the paper and in what is left of its lines."""
-        first = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
-        ink = ink_map(first.gray, FIRST_LOOK_SIDE)
+        first = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE, short_side=STRIP_LOOK_PX)
+        ink = ink_map(first.gray, max(first.gray.shape))
         if ink is not None:
-            least = TINY_DIGIT_FRACTION * max(ink.ink.shape)
+            least = TINY_DIGIT_FRACTION * min(max(ink.ink.shape), FIRST_LOOK_SIDE)
             strokes = find_strokes(ink, one_digit=True)[1]
             if any(not is_flat(stroke.box) and max(stroke.box[2:]) >= least for stroke in strokes):
                 return True
