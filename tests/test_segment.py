@@ -265,6 +265,17 @@ def test_a_one_beginning_a_number_cropped_close_is_a_digit_however_far_from_the_
     assert [digit.box[0] // 10 for digit in digits] == [1, 17, 33]
 
 
+def test_two_ones_beginning_a_number_cropped_close_are_digits():
+    # The first 1 lies near the border and so does the second (the crop's top and bottom borders are near every
+    # digit): it was measured against the 0 alone, more than three digit heights away.
+    image, draw = paper(560, 120)
+    for x in (22, 160):
+        draw.line([(x, 4), (x, 114)], fill=0, width=9)
+    draw.ellipse([440, 4, 510, 114], outline=0, width=9)
+    digits = segment.split_digits(gray(image))
+    assert [digit.box[0] // 10 for digit in digits] == [1, 15, 44]
+
+
 def test_a_lines_remnant_is_no_number():
     image, draw = paper(640, 480)
     draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut

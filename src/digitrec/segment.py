@@ -215,7 +215,8 @@ def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
 
 def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> list[list[Stroke]]:
     """The groups less thin ones near the border of an image of ``shape`` (``EDGE_REACH``) that stand apart from
-    the number's other groups (``EDGE_APART``); all of them when that would leave none."""
+    the number's other groups (``EDGE_APART``): those clear of the border, and the thin ones near it found on the
+    number's row, one after another. All of them when that would leave none."""
     if not groups:
         return groups
     boxes = [union_box([s.box for s in group]) for group in groups]
@@ -232,7 +233,16 @@ def _without_edge_pieces(groups: list[list[Stroke]], shape: tuple[int, int]) -> 
         far = beside < 0.5 * h or _gap_x(box, nearest) > EDGE_APART * height
         return far or (border_margin(box, shape) == 0 and h >= EDGE_HEIGHT_SHARE * height)
 
-    return [group for group, box, near in zip(groups, boxes, edge) if not (near and apart(box))]
+    pending = [index for index, near in enumerate(edge) if near]
+    grown = True
+    while grown:  # two 1s near the border: the one beside the number vouches for the one beyond it
+        grown = False
+        for index in list(pending):
+            if not apart(boxes[index]):
+                others.append(boxes[index])
+                pending.remove(index)
+                grown = True
+    return [group for index, group in enumerate(groups) if index not in pending]
 
 
 def _near_border(box: tuple[int, int, int, int], shape: tuple[int, int]) -> bool:
