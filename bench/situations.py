@@ -367,6 +367,24 @@ def mnist_style(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     return samples
 
 
+def cropped_to_ink(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """MNIST digits cut to the box of their ink, with 0 to 2 pixels to spare (a program's crop, or one by hand
+    without a margin): white on black as MNIST or dark on white, enlarged 1 to 8 times, PNG or JPEG."""
+    samples = []
+    for index, digit in enumerate(pick_digits(split, count, seed, "cropped_to_ink")):
+        rng = image_rng(seed, "cropped_to_ink", index)
+        image = split.images[digit]
+        rows, cols = np.flatnonzero(image.max(axis=1)), np.flatnonzero(image.max(axis=0))
+        crop = np.pad(image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], int(rng.integers(0, 3)))
+        mnist_polarity = rng.random() < 0.5
+        enlarge = rng.uniform(1.0, 8.0)
+        size = (round(crop.shape[1] * enlarge), round(crop.shape[0] * enlarge))
+        picture = Image.fromarray(crop if mnist_polarity else 255 - crop).resize(size, Image.Resampling.BICUBIC)
+        data = jpeg(picture, rng, 80, 95) if rng.random() < 0.5 else encode(picture, "PNG")
+        samples.append(Sample(data, str(split.labels[digit]), "white on black" if mnist_polarity else "dark on white"))
+    return samples
+
+
 def _typed(fonts: tuple[str, ...], situation: str, count: int, seed: int) -> list[Sample]:
     """Typed digits: each digit in each font in turn, as a clean crop, a page photo, or white on a dark screen."""
     samples = []
@@ -524,6 +542,7 @@ SITUATIONS: dict[str, Builder] = {
     "scan": scan,
     "low_contrast": low_contrast,
     "mnist_style": mnist_style,
+    "cropped_to_ink": cropped_to_ink,
     "typed_ordinary": typed_ordinary,
     "typed_handwriting": typed_handwriting,
     "numbers": numbers,
