@@ -41,6 +41,29 @@ def test_mnist_digits_are_left_almost_unchanged(mnist_test):
     assert (normalised.max(axis=(1, 2)) > 0.9).all()
 
 
+def test_a_crop_cut_to_the_digits_box_is_given_a_margin_of_its_paper():
+    paper = np.ones((60, 40), dtype=np.float32)
+    paper[:, 18:24] = 0.0  # a 1 cut to its box: ink on the top and bottom borders only
+    assert normalize.framed(paper)[1] == 0
+    image = Image.new("L", (40, 60), 255)
+    ImageDraw.Draw(image).ellipse([0, 0, 39, 59], outline=0, width=6)  # a 0 cut to its box: on all four borders
+    gray = np.asarray(image, dtype=np.float32) / 255.0
+    framed, margin = normalize.framed(gray)
+    assert margin == 6 and framed.shape == (72, 52)
+    assert framed[:margin].min() == 1.0 and np.array_equal(framed[margin:-margin, margin:-margin], gray)
+    result = normalize.normalize_digit(gray, framing=True)
+    assert result is not None and result.box == (0, 0, 40, 60)  # in the crop's own pixels
+    boxed = np.ones((60, 60), dtype=np.float32)
+    boxed[:3], boxed[-3:], boxed[:, :3], boxed[:, -3:] = 0.0, 0.0, 0.0, 0.0  # a printed box along all four borders
+    boxed[15:45, 28:32] = 0.0
+    assert normalize.framed(boxed)[1] == 0
+
+
+def test_mnist_digits_are_never_framed(mnist_test):
+    # MNIST's digits lie inside a margin: the normalisation of the training data is unchanged by framing.
+    assert not any(normalize.framed(image.astype(np.float32) / 255.0)[1] for image in mnist_test.images[:2000])
+
+
 def test_result_is_mnist_form():
     result = normalize.normalize_digit(seven())
     assert result is not None

@@ -13,7 +13,8 @@ from bench import situations
 from digitrec.recognizer import NO_DIGIT
 
 # situation: (images, least correct). Measured on these prefixes: phone_photo 49/50, ruled_paper 50/50,
-# canvas_transparent 50/50, scan 49/50, low_contrast 50/50, mnist_style 50/50, numbers 37/40, numbers_cropped 38/40.
+# canvas_transparent 50/50, scan 49/50, low_contrast 50/50, mnist_style 50/50, cropped_to_ink 50/50, numbers 37/40,
+# numbers_cropped 38/40.
 FROM_MNIST = {
     "phone_photo": (50, 48),
     "ruled_paper": (50, 49),
@@ -21,6 +22,7 @@ FROM_MNIST = {
     "scan": (50, 48),
     "low_contrast": (50, 49),
     "mnist_style": (50, 49),
+    "cropped_to_ink": (50, 49),
     "numbers": (40, 36),
     "numbers_cropped": (40, 37),
 }

@@ -52,6 +52,12 @@ POLARITY_TAIL = 0.2
 WHITE_PAPER = 0.85
 POLARITY_CLEARER = 2.0  # where the tones leave the polarity open, one polarity's ink stands out this much more
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
+# A crop cut to its digit's box (by a program, or by hand without a margin) has ink within CROP_BAND of its longer
+# side (and at least 3 pixels: never MNIST's, whose 20x20 box leaves 8 pixels across) of all four borders, where
+# it passed for a frame, a dark border or what lies beyond a sheet: such a crop is given a margin of its paper,
+# CROP_MARGIN of its longer side, before anything else (``framed``).
+CROP_MARGIN = 0.1
+CROP_BAND = 0.08
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
 HUGE_BRUSH_SHARE = 0.08  # on a canvas, a mark spanning it with a stroke this share of its size wide is a digit
@@ -1591,14 +1597,62 @@ def source_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, 
     return tuple(int(round(value * scale)) for value in box)  # type: ignore[return-value]
 
 
+def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """A crop cut to its digit's box (one mark within ``CROP_BAND`` of all four sides of the border, along less than
+    half of two of them at least: the table beyond a photographed sheet shows in pieces along two or three, a
+    printed box runs along all four) with a margin of its paper round it
+    (``CROP_MARGIN`` of its longer side), and the margin's width; any other image as it is, and 0. The paper is
+    the border's median tone: even cut to the digit's box, the border is mostly paper."""
+    border = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
+    paper = float(np.median(border))
+    spread = max(float(gray.max()) - paper, paper - float(gray.min()))
+    if spread < MIN_CONTRAST:
+        return gray, 0
+    band = max(3, round(CROP_BAND * max(gray.shape)))
+    marked = np.abs(gray - paper) > 0.5 * spread
+    if not (marked[:band].any() and marked[-band:].any() and marked[:, :band].any() and marked[:, -band:].any()):
+        return gray, 0
+    labels = ndimage.label(marked, structure=EIGHT_CONNECTED)[0]
+    near = [labels[:band], labels[-band:], labels[:, :band], labels[:, -band:]]
+    common = set.intersection(*(set(np.unique(side[side > 0]).tolist()) for side in near))
+    if not common:
+        return gray, 0
+    # A printed box round the digit runs along all four borders; a digit cut to its box meets two at least briefly.
+    mark = np.isin(labels, list(common))
+    outward = (mark[:band], mark[-band:][::-1], mark[:, :band].T, mark[:, -band:].T[::-1])  # rows from the border in
+    if sum(_contact(side) < 0.5 for side in outward) < 2:
+        return gray, 0
+    margin = max(2, round(CROP_MARGIN * max(gray.shape)))
+    return np.pad(gray, margin, constant_values=paper), margin
+
+
+def _contact(band: np.ndarray) -> float:
+    """The share of a border a mark meets: of its outermost two rows in a band (rows counted from the border)."""
+    first = int(np.flatnonzero(band.any(axis=1))[0])
+    return float(band[first : first + 2].any(axis=0).mean())
+
+
+def unframed(box: tuple[int, int, int, int], margin: int) -> tuple[int, int, int, int]:
+    """A box found in an image ``framed`` with ``margin``, in the pixels of the image as it came."""
+    x, y, w, h = box
+    return (x - margin, y - margin, w, h)
+
+
 def normalize_digit(
-    gray: np.ndarray, side: int = WORK_SIDE, *, min_digit_fraction: float = MIN_DIGIT_FRACTION
+    gray: np.ndarray,
+    side: int = WORK_SIDE,
+    *,
+    min_digit_fraction: float = MIN_DIGIT_FRACTION,
+    framing: bool = False,
 ) -> Normalized | None:
     """Bring one digit in a grayscale image (float in [0, 1], any polarity) into MNIST form.
 
     Returns None when there is no digit (blank, uniform, noise, or specks: marks shorter than
-    ``min_digit_fraction`` of the image's longer side).
+    ``min_digit_fraction`` of the image's longer side). With ``framing`` (a small image, not a photo: in photos a
+    grid, a shadow or the table's edge reaches all four borders as one mark), a crop cut to its digit's box is
+    given a margin of its paper first (``framed``); MNIST's digits never are.
     """
+    gray, margin = framed(np.asarray(gray, dtype=np.float32)) if framing else (gray, 0)
     ink = ink_map(gray, side)
     if ink is None:
         return None
@@ -1620,7 +1674,7 @@ def normalize_digit(
     if max(box[2], box[3]) < min_digit_fraction * max(ink.ink.shape) or max(box[2], box[3]) < 2:
         return None
     crop, _ = crop_strokes(ink, labels, chosen, box)
-    return Normalized(image=fit_mnist(crop), box=source_box(box, ink.scale), ink=ink)
+    return Normalized(image=fit_mnist(crop), box=unframed(source_box(box, ink.scale), margin), ink=ink)
 
 
 def normalize_mnist(images: np.ndarray) -> np.ndarray:

@@ -33,6 +33,10 @@ DEFAULT_THRESHOLD = 0.9  # used only when a model card carries no calibrated thr
 # A digit is first looked for in the image reduced to about this size (JPEGs decode straight to it in draft
 # mode): enough for a digit that fills a good part of the image, and cheap.
 FIRST_LOOK_SIDE = 128
+# An image no longer than this may be a crop cut to its digit's box, and is read with a margin round it when one
+# mark reaches all four of its borders (normalize.framed); a larger one is a photo, where a grid, a shadow or the
+# table beyond the sheet reach all four as one mark.
+CROP_SIDE = 4 * FIRST_LOOK_SIDE
 # A number cropped close in a long strip (digits spaced wide, 20 times longer than high) is looked at first as much
 # longer (imaging.STRIP_GAIN) as keeps its shorter side at least this: reduced to FIRST_LOOK_SIDE, its digits were
 # specks ("no digit"). Marks must reach the size they would have to at FIRST_LOOK_SIDE.
@@ -242,7 +246,9 @@ class Recognizer:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
         fraction = _least_digit_fraction(decoded.scale)
-        normalized, closer = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=fraction), None
+        framing = max(decoded.width, decoded.height) <= CROP_SIDE
+        normalized = normalize_digit(decoded.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=fraction, framing=framing)
+        closer = None
         if normalized is None and decoded.scale >= FINER_LOOK_GAIN:
             decoded, normalized = self._finer_look(data, fraction)
         if normalized is not None and max(normalized.box[2:]) < MIN_DIGIT_FRACTION * max(decoded.gray.shape):
