@@ -20,7 +20,7 @@ import io
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,15 +211,19 @@ def ruled_lines(surface: np.ndarray, rng: np.random.Generator, spacing: float, t
         surface[:] = surface * (1 - cover[..., np.newaxis]) + red * cover[..., np.newaxis]
 
 
+def cropped(image: np.ndarray) -> np.ndarray:
+    """An image cut to the box of its non-zero pixels (its ink)."""
+    rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+    return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
 def glyph_alpha(character: str, font_path: Path, size: int) -> np.ndarray:
     """A character of a font rendered as coverage in [0, 1], cropped to its ink."""
     font = ImageFont.truetype(str(font_path), size)
     left, top, right, bottom = font.getbbox(character)
     image = Image.new("L", (right - left + 4, bottom - top + 4), 0)
     ImageDraw.Draw(image).text((2 - left, 2 - top), character, font=font, fill=255)
-    alpha = np.asarray(image, dtype=np.float32) / 255.0
-    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
-    return alpha[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return cropped(np.asarray(image, dtype=np.float32) / 255.0)
 
 
 def photo_of(alpha: np.ndarray, rng: np.random.Generator, *, share: tuple[float, float]) -> Image.Image:
@@ -373,9 +377,7 @@ def cropped_to_ink(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     samples = []
     for index, digit in enumerate(pick_digits(split, count, seed, "cropped_to_ink")):
         rng = image_rng(seed, "cropped_to_ink", index)
-        image = split.images[digit]
-        rows, cols = np.flatnonzero(image.max(axis=1)), np.flatnonzero(image.max(axis=0))
-        crop = np.pad(image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], int(rng.integers(0, 3)))
+        crop = np.pad(cropped(split.images[digit]), int(rng.integers(0, 3)))
         mnist_polarity = rng.random() < 0.5
         enlarge = rng.uniform(1.0, 8.0)
         size = (round(crop.shape[1] * enlarge), round(crop.shape[0] * enlarge))
@@ -450,14 +452,22 @@ def number_strip(digits: list[np.ndarray], rng: np.random.Generator, height: flo
     return strip, gaps
 
 
+def number_draws(
+    split: Split, count: int, seed: int, situation: str
+) -> Iterator[tuple[np.random.Generator, np.ndarray]]:
+    """For each of ``count`` numbers of a situation, its random source and the test split's indices of its 2 to 10
+    digits."""
+    order = pick_digits(split, count * 10, seed, situation)
+    for index in range(count):
+        rng = image_rng(seed, situation, index)
+        length = int(rng.integers(2, 11))
+        yield rng, order[index * 10 : index * 10 + length]
+
+
 def numbers(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     """Numbers of 2 to 10 MNIST digits written left to right on paper, photographed or scanned."""
     samples = []
-    order = pick_digits(split, count * 10, seed, "numbers")
-    for index in range(count):
-        rng = image_rng(seed, "numbers", index)
-        length = int(rng.integers(2, 11))
-        chosen = order[index * 10 : index * 10 + length]
+    for rng, chosen in number_draws(split, count, seed, "numbers"):
         height = rng.uniform(50, 110)
         strip, gaps = number_strip([split.images[i] for i in chosen], rng, height)
         margin_x, margin_y = int(rng.uniform(0.3, 1.5) * height), int(rng.uniform(0.3, 1.0) * height)
@@ -478,11 +488,8 @@ def numbers_cropped(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     (cells overlapping by a few pixels to a cell's width apart), cropped close: a number cut from a form, or
     MNIST digits put in a row. White on black as MNIST or dark on white, enlarged up to 4 times, PNG or JPEG."""
     samples = []
-    order = pick_digits(split, count * 10, seed, "numbers_cropped")
-    for index in range(count):
-        rng = image_rng(seed, "numbers_cropped", index)
-        length = int(rng.integers(2, 11))
-        chosen = order[index * 10 : index * 10 + length]
+    for rng, chosen in number_draws(split, count, seed, "numbers_cropped"):
+        length = len(chosen)
         gaps = rng.integers(-6, MNIST_SIDE + 1, size=length - 1)
         lifts = rng.integers(0, 5, size=length)
         width = length * MNIST_SIDE + int(gaps.sum())
@@ -492,9 +499,7 @@ def numbers_cropped(split: Split, count: int, seed: int = SEED) -> list[Sample]:
             window = strip[lifts[number] : lifts[number] + MNIST_SIDE, x : x + MNIST_SIDE]
             np.maximum(window, split.images[digit], out=window)
             x += MNIST_SIDE + (int(gaps[number]) if number < length - 1 else 0)
-        rows, cols = np.flatnonzero(strip.max(axis=1)), np.flatnonzero(strip.max(axis=0))
-        margin = int(rng.integers(0, 7))
-        strip = np.pad(strip[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], margin)
+        strip = np.pad(cropped(strip), int(rng.integers(0, 7)))
         mnist_polarity = rng.random() < 0.5
         image = Image.fromarray(strip if mnist_polarity else 255 - strip)
         enlarge = rng.uniform(1.0, 4.0)

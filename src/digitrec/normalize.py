@@ -1600,9 +1600,9 @@ def source_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, 
 def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
     """A crop cut to its digit's box (one mark within ``CROP_BAND`` of all four sides of the border, along less than
     half of two of them at least: the table beyond a photographed sheet shows in pieces along two or three, a
-    printed box runs along all four) with a margin of its paper round it
-    (``CROP_MARGIN`` of its longer side), and the margin's width; any other image as it is, and 0. The paper is
-    the border's median tone: even cut to the digit's box, the border is mostly paper."""
+    printed box runs along all four) with a margin of its paper round it (``CROP_MARGIN`` of its longer side), and
+    the margin's width; any other image as it is, and 0. The paper is the border's median tone: even cut to the
+    digit's box, the border is mostly paper."""
     border = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
     paper = float(np.median(border))
     spread = max(float(gray.max()) - paper, paper - float(gray.min()))
@@ -1630,12 +1630,6 @@ def _contact(band: np.ndarray) -> float:
     """The share of a border a mark meets: of its outermost two rows in a band (rows counted from the border)."""
     first = int(np.flatnonzero(band.any(axis=1))[0])
     return float(band[first : first + 2].any(axis=0).mean())
-
-
-def unframed(box: tuple[int, int, int, int], margin: int) -> tuple[int, int, int, int]:
-    """A box found in an image ``framed`` with ``margin``, in the pixels of the image as it came."""
-    x, y, w, h = box
-    return (x - margin, y - margin, w, h)
 
 
 def normalize_digit(
@@ -1674,7 +1668,8 @@ def normalize_digit(
     if max(box[2], box[3]) < min_digit_fraction * max(ink.ink.shape) or max(box[2], box[3]) < 2:
         return None
     crop, _ = crop_strokes(ink, labels, chosen, box)
-    return Normalized(image=fit_mnist(crop), box=unframed(source_box(box, ink.scale), margin), ink=ink)
+    x, y, w, h = source_box(box, ink.scale)
+    return Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink)  # in the image as it came
 
 
 def normalize_mnist(images: np.ndarray) -> np.ndarray:
