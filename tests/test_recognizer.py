@@ -66,6 +66,20 @@ def test_blank_canvas_is_no_digit_not_a_confident_one(recognizer):
         assert prediction.digit is None and prediction.confidence == 0.0
 
 
+@pytest.mark.parametrize("size", [28, 64, 200, 400])
+def test_an_empty_form_box_is_no_digit_and_a_digit_in_it_is_read(recognizer, mnist_test, size):
+    # An empty printed box (a form's cell, with or without paper round it) was read as a 0 at every size.
+    for outside, thickness in ((0.0, 0.02), (0.15, 0.05), (0.3, 0.02)):
+        cell = Image.new("L", (size, size), 255)
+        edge, width = int(outside * size), max(1, int(thickness * size))
+        ImageDraw.Draw(cell).rectangle([edge, edge, size - 1 - edge, size - 1 - edge], outline=0, width=width)
+        assert recognizer.predict(encode(cell)).status == NO_DIGIT
+        if size >= 64:
+            digit = Image.fromarray(255 - mnist_test.images[3]).resize((size // 2, size // 2))  # a 0
+            cell.paste(digit, (size // 4, size // 4))
+            assert recognizer.predict(encode(cell)).digit == mnist_test.labels[3] == 0
+
+
 def test_ambiguous_digits_are_flagged_unsure(recognizer, mnist_test):
     # Two different digits written over each other: no honest reader is sure of either.
     images, labels = mnist_test.images, mnist_test.labels

@@ -58,6 +58,11 @@ MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 # CROP_MARGIN of its longer side, before anything else (``framed``).
 CROP_MARGIN = 0.1
 CROP_BAND = 0.08
+# A mark enclosing a rectangle (this share of the rectangle's box) that fills this share of the mark's own box is a
+# printed box (``_printed_box``).
+PRINTED_BOX_HOLLOW = 0.5
+PRINTED_BOX_SQUARE = 0.9
+PRINTED_BOX_LINE = 0.08  # ... with lines at most this share of its shorter side thick (area over perimeter), +1 px
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
 HUGE_BRUSH_SHARE = 0.08  # on a canvas, a mark spanning it with a stroke this share of its size wide is a digit
@@ -1198,6 +1203,12 @@ def _form_lines(mask: np.ndarray, length: int) -> np.ndarray:
     return lines & ~along_edge[labels]
 
 
+def stroke_pixels(labels: np.ndarray, stroke: Stroke) -> np.ndarray:
+    """A stroke's own pixels in its box (boolean)."""
+    x, y, w, h = stroke.box
+    return labels[y : y + h, x : x + w] == stroke.label
+
+
 def _region_box(region: tuple[slice, slice]) -> tuple[int, int, int, int]:
     """The box (x, y, w, h) of a region from ``ndimage.find_objects``."""
     rows, columns = region
@@ -1265,12 +1276,12 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     def is_frame(stroke: Stroke) -> bool:
         if not touches_border(stroke):
             return False
-        x, y, w, h = stroke.box
+        _, _, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
         spanning = w > 0.7 * width or h > 0.7 * height
         if spanning and ink.flat_paper:
             # On a drawing canvas, a digit drawn with a huge brush spans it edge to edge: no frame.
-            spanning = stroke_width(labels[y : y + h, x : x + w] == stroke.label) < HUGE_BRUSH_SHARE * max(w, h)
+            spanning = stroke_width(stroke_pixels(labels, stroke)) < HUGE_BRUSH_SHARE * max(w, h)
         # A thin straight mark from the border half across a photo or scan is the page's edge or a line's end.
         line = photo and max(w, h) >= BORDER_LINE_ASPECT * min(w, h) and (h >= height / 2 if h > w else w >= width / 2)
         return solid or spanning or line or hugging(stroke)
@@ -1315,10 +1326,10 @@ def _is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
     """Whether a stroke is a solid, roughly round mark rather than a line: its box nearly square (``BLOB_ASPECT``),
     mostly filled (``BLOB_SOLIDITY``) and its stroke as wide as a good share of it (``BLOB_WIDTH``: a disc's is
     half its diameter), with no room for a digit's loop."""
-    x, y, w, h = stroke.box
+    _, _, w, h = stroke.box
     if max(w, h) > BLOB_ASPECT * min(w, h) or stroke.area < BLOB_SOLIDITY * w * h:
         return False
-    return stroke_width(labels[y : y + h, x : x + w] == stroke.label) >= BLOB_WIDTH * max(w, h)
+    return stroke_width(stroke_pixels(labels, stroke)) >= BLOB_WIDTH * max(w, h)
 
 
 def _edge_blobs(ink: InkMap) -> np.ndarray:
@@ -1626,6 +1637,30 @@ def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
     return np.pad(gray, margin, constant_values=paper), margin
 
 
+def _printed_box(mark: np.ndarray) -> bool:
+    """Whether a mark (a boolean image cut to its box) is a printed box (a form's cell): thin lines along its box's
+    edges (``PRINTED_BOX_LINE``) enclosing, with any other marks inside, most of its box (``PRINTED_BOX_HOLLOW``),
+    a rectangle (``PRINTED_BOX_SQUARE``: a 0's hole is rounder; a digit touching the box fills part of it)."""
+    # Cheap measures first: a box's sides are its box's edges, give or take a pixel of a JPEG's ringing (no
+    # digit's strokes run along half of all four), and the hole leaves room for little ink.
+    sides = (mark[:2].any(axis=0), mark[-2:].any(axis=0), mark[:, :2].any(axis=1), mark[:, -2:].any(axis=1))
+    if min(np.count_nonzero(side) / side.size for side in sides) < 0.5:
+        return False
+    # Its lines are thin (a square typed 0's sides, or a squarish loop drawn with a pen, are bolder).
+    height, width = mark.shape
+    if np.count_nonzero(mark) > (PRINTED_BOX_LINE * min(height, width) + 1) * 2 * (height + width):
+        return False
+    least = PRINTED_BOX_HOLLOW * mark.size
+    background, _count = ndimage.label(~mark, structure=FOUR_CONNECTED)
+    outside = np.unique(np.concatenate([background[[0, -1]].ravel(), background[:, [0, -1]].ravel()]))
+    hole = (background > 0) & ~np.isin(background, outside)
+    area = np.count_nonzero(hole)
+    if area < least:
+        return False
+    rows, columns = np.flatnonzero(hole.any(axis=1)), np.flatnonzero(hole.any(axis=0))
+    return area >= PRINTED_BOX_SQUARE * (rows[-1] - rows[0] + 1) * (columns[-1] - columns[0] + 1)
+
+
 def _contact(band: np.ndarray) -> float:
     """The share of a border a mark meets: of its outermost two rows in a band (rows counted from the border)."""
     first = int(np.flatnonzero(band.any(axis=1))[0])
@@ -1653,6 +1688,11 @@ def normalize_digit(
     labels, strokes = find_strokes(ink, one_digit=True)
     while strokes:
         chosen = digit_strokes(strokes)
+        boxes = [stroke for stroke in chosen if _printed_box(stroke_pixels(labels, stroke))]
+        if boxes:
+            # A printed box (a form's cell), empty or round a digit, is no digit nor part of one.
+            strokes = [stroke for stroke in strokes if stroke not in boxes]
+            continue
         box = union_box([stroke.box for stroke in chosen])
         upright = [stroke for stroke in chosen if not is_flat(stroke.box)]
         if is_flat(box) and upright:
