@@ -58,6 +58,18 @@ MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 # CROP_MARGIN of its longer side, before anything else (``framed``).
 CROP_MARGIN = 0.1
 CROP_BAND = 0.08
+# Ink counts there from this share of the image's contrast where the paper along the border is of one tone (its
+# median deviation at most CLEAN_PAPER_MAD), from half of it elsewhere: a digit cut to the box of all its ink, faint
+# anti-aliased edges included, has its strokes' cores a few pixels in from the border.
+CROP_INK = 0.3
+CLEAN_PAPER_MAD = 2 / 255
+# A mark with other ink round it, over this share of its own, is a box round a digit, unless it meets two borders
+# along less than half their length; alone, it is a digit unless it meets three borders along CROP_ALONG of their
+# length (the paper inside a dark border) or covers more than CROP_MOST of the image (a photographed sheet with the
+# table along its edges) (``framed``).
+CROP_ALONE_SHARE = 0.1
+CROP_ALONG = 0.8
+CROP_MOST = 0.7
 # A mark enclosing a rectangle (this share of the rectangle's box) that fills this share of the mark's own box is a
 # printed box (``_printed_box``).
 PRINTED_BOX_HOLLOW = 0.5
@@ -581,7 +593,7 @@ def _ruled_lines(
     (``_pen_levels``) is a pen's stroke crossing a faint line or lying along it, and stays; and a faint margin line
     runs on across a digit written against it (``_margin_runs``).
     On ``flat_paper`` (a drawing canvas, a page made on a computer), a line runs nearly edge to edge
-    (``LINE_EDGE_SHARE``). Digit-sized crops, MNIST among them, are read exactly as before.
+    (``LINE_EDGE_SHARE``). In a digit-sized crop (MNIST's digits among them), a line runs from edge to edge.
     """
     height, width = mask.shape
     photo = max(height, width) > SMALL_IMAGE_SIDE
@@ -990,7 +1002,10 @@ def _beyond_the_rest(runs: np.ndarray, mask: np.ndarray) -> np.ndarray:
     margin = 0.05 * runs.shape[1]
     for index, region in enumerate(ndimage.find_objects(labels), start=1):
         start, stop = region[1].start, region[1].stop
-        if positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin):
+        # The crop cuts a ruled line: it runs from edge to edge (a 2's base or a 7's bar, however wide, does not
+        # unless the crop is cut to it, and then it is framed first).
+        edge_to_edge = start <= margin and stop >= runs.shape[1] - margin
+        if edge_to_edge and (positions.size == 0 or (start < positions[0] - margin and stop > positions[-1] + margin)):
             lines[region] |= labels[region] == index
     return lines
 
@@ -1609,18 +1624,21 @@ def source_box(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, 
 
 
 def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
-    """A crop cut to its digit's box (one mark within ``CROP_BAND`` of all four sides of the border, along less than
-    half of two of them at least: the table beyond a photographed sheet shows in pieces along two or three, a
-    printed box runs along all four) with a margin of its paper round it (``CROP_MARGIN`` of its longer side), and
-    the margin's width; any other image as it is, and 0. The paper is the border's median tone: even cut to the
-    digit's box, the border is mostly paper."""
+    """A crop cut to its digit's box (one mark within ``CROP_BAND`` of all four sides of the border, no printed box
+    (``_printed_box``), and either all the ink there is or meeting two borders along less than half their length:
+    the table beyond a photographed sheet shows in pieces along two or three) with a margin of its paper round it
+    (``CROP_MARGIN`` of its longer side), and the margin's width; any other image as it is, and 0. The paper is the
+    border's median tone: even cut to the digit's box, the border is mostly paper."""
     border = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
     paper = float(np.median(border))
     spread = max(float(gray.max()) - paper, paper - float(gray.min()))
     if spread < MIN_CONTRAST:
         return gray, 0
     band = max(3, round(CROP_BAND * max(gray.shape)))
-    marked = np.abs(gray - paper) > 0.5 * spread
+    # On paper of one tone (a program's crop), ink counts from its faint edges; on a photo's grainy, unevenly lit
+    # paper, from half the contrast (the table beyond the sheet, fainter, would join the digit to the borders).
+    clean = float(np.median(np.abs(border - paper))) <= CLEAN_PAPER_MAD
+    marked = np.abs(gray - paper) > (CROP_INK if clean else 0.5) * spread
     if not (marked[:band].any() and marked[-band:].any() and marked[:, :band].any() and marked[:, -band:].any()):
         return gray, 0
     labels = ndimage.label(marked, structure=EIGHT_CONNECTED)[0]
@@ -1628,10 +1646,20 @@ def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
     common = set.intersection(*(set(np.unique(side[side > 0]).tolist()) for side in near))
     if not common:
         return gray, 0
-    # A printed box round the digit runs along all four borders; a digit cut to its box meets two at least briefly.
     mark = np.isin(labels, list(common))
+    rows, columns = np.flatnonzero(mark.any(axis=1)), np.flatnonzero(mark.any(axis=0))
+    if _printed_box(mark[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]):
+        return gray, 0  # empty or round a digit
+    # A box open on a side, or seen in perspective, runs along most of three or four borders, with the digit
+    # inside it; a digit cut to its box meets two of them briefly, or is all the ink there is (a 0, a narrow 1
+    # meeting two along their length). The paper inside a dark border meets all four along their length.
     outward = (mark[:band], mark[-band:][::-1], mark[:, :band].T, mark[:, -band:].T[::-1])  # rows from the border in
-    if sum(_contact(side) < 0.5 for side in outward) < 2:
+    contacts = [_contact(side) for side in outward]
+    briefly = sum(contact < 0.5 for contact in contacts) >= 2
+    along = sum(contact >= CROP_ALONG for contact in contacts)
+    area = np.count_nonzero(mark)
+    alone = np.count_nonzero(marked & ~mark) <= CROP_ALONE_SHARE * area and area <= CROP_MOST * mark.size
+    if not briefly and not (alone and along <= 2):
         return gray, 0
     margin = max(2, round(CROP_MARGIN * max(gray.shape)))
     return np.pad(gray, margin, constant_values=paper), margin
