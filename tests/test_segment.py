@@ -276,6 +276,17 @@ def test_two_ones_beginning_a_number_cropped_close_are_digits():
     assert [digit.box[0] // 10 for digit in digits] == [1, 15, 44]
 
 
+def test_digits_cut_by_the_border_of_a_number_cropped_close_are_digits():
+    # Cropped close on a page made on a computer, the first 0 lies along the left border and reaches the bottom
+    # one: spanning the height and hugging the edge, it was taken for a frame.
+    image, draw = paper(420, 120)
+    draw.rounded_rectangle([0, 10, 60, 119], radius=24, outline=0, width=10)
+    draw.ellipse([170, 10, 240, 110], outline=0, width=9)
+    draw.ellipse([330, 10, 400, 110], outline=0, width=9)
+    digits = segment.split_digits(gray(image))
+    assert [digit.box[0] // 10 for digit in digits] == [0, 17, 33]
+
+
 def test_a_lines_remnant_is_no_number():
     image, draw = paper(640, 480)
     draw.line([(0, 400), (70, 400)], fill=0, width=2)  # what is left of a ruled line: no digits, however cut

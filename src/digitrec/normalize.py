@@ -77,6 +77,9 @@ PRINTED_BOX_SQUARE = 0.9
 PRINTED_BOX_LINE = 0.08  # ... with lines at most this share of its shorter side thick (area over perimeter), +1 px
 BORDER_MIN_CONTRAST = 0.2  # in photos, ink touching the border fainter than this is light and shadow
 BORDER_RELATIVE_CONTRAST = 0.5  # ... and so is ink touching it less than half as dark as a mark clear of it
+# In a number cropped close on flat paper, a mark touching the border between these times as tall as the tallest
+# digit clear of it is a digit, whatever frame it looks like.
+CUT_CLOSE_LOW, CUT_CLOSE_HIGH = 0.5, 1.5
 HUGE_BRUSH_SHARE = 0.08  # on a canvas, a mark spanning it with a stroke this share of its size wide is a digit
 BORDER_LINE_ASPECT = 8.0  # a mark from the border this many times longer than wide is a line, beside a digit
 NOISE_SIGMAS = 6.0
@@ -1285,11 +1288,24 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
 
     hugs = _hugging(labels, regions) if photo else None
 
+    def cut_close(stroke: Stroke) -> bool:
+        # A number cropped close on a drawing canvas or a page made on a computer: its first or last digit
+        # touches the border, spanning the height and hugging the edge as a frame would, and is as tall as the
+        # digits clear of the border. (In a photo, the table beyond the sheet can be too.)
+        _, _, w, h = stroke.box
+        tallest = max((s.box[3] for s in interior), default=0)
+        return (
+            not one_digit
+            and ink.flat_paper
+            and w <= 0.7 * width
+            and CUT_CLOSE_LOW * tallest <= h <= CUT_CLOSE_HIGH * tallest
+        )
+
     def hugging(stroke: Stroke) -> bool:
         return photo and bool(hugs[stroke.label])
 
     def is_frame(stroke: Stroke) -> bool:
-        if not touches_border(stroke):
+        if not touches_border(stroke) or cut_close(stroke):
             return False
         _, _, w, h = stroke.box
         solid = stroke.area / (w * h) > 0.7 and w * h > 0.1 * width * height
