@@ -58,8 +58,8 @@ MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 # CROP_MARGIN of its longer side, before anything else (``framed``).
 CROP_MARGIN = 0.1
 CROP_BAND = 0.08
-# Ink counts there from this share of the image's contrast where the paper along the border is of one tone (its
-# median deviation at most CLEAN_PAPER_MAD), from half of it elsewhere: a digit cut to the box of all its ink, faint
+# Ink counts there from this share of the image's contrast where the paper along the border is of one tone (half
+# the border within CLEAN_PAPER_MAD of it), from half of it elsewhere: a digit cut to the box of all its ink, faint
 # anti-aliased edges included, has its strokes' cores a few pixels in from the border.
 CROP_INK = 0.3
 CLEAN_PAPER_MAD = 2 / 255
@@ -1653,7 +1653,7 @@ def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
     band = max(3, round(CROP_BAND * max(gray.shape)))
     # On paper of one tone (a program's crop), ink counts from its faint edges; on a photo's grainy, unevenly lit
     # paper, from half the contrast (the table beyond the sheet, fainter, would join the digit to the borders).
-    clean = float(np.median(np.abs(border - paper))) <= CLEAN_PAPER_MAD
+    clean = 2 * np.count_nonzero(np.abs(border - paper) <= CLEAN_PAPER_MAD) >= border.size
     marked = np.abs(gray - paper) > (CROP_INK if clean else 0.5) * spread
     if not (marked[:band].any() and marked[-band:].any() and marked[:, :band].any() and marked[:, -band:].any()):
         return gray, 0
