@@ -7,7 +7,8 @@ fixed seed: image ``i`` of a situation depends only on the seed, the situation a
 ``--count`` gives a prefix of the full set (the golden tests use such a prefix). Prints a Markdown table:
 images, correct (the digit, or the whole number, read right, whatever the status), unsure and no_digit counts,
 and milliseconds per image spent in the recognizer (decoding included, rendering not). For ``blank`` a
-"correct" answer is status "no_digit" from both ``predict`` and ``read_number``.
+"correct" answer is status "no_digit" from both ``predict`` and ``read_number``; for an empty cell of
+``form_cells``, "no_digit" from ``predict``.
 
 With ``--out DIR`` the table is also written to DIR/situations.md and every failing image to
 DIR/failures/<situation>/, named by index, label and answer (derived from MNIST: never commit them).
@@ -73,6 +74,7 @@ LARGE_PHOTO = (4000, 3000)
 LARGE_PHOTO_SHARE = 0.03  # 12 MP photos are slow to render; a few are enough to cover them
 PEN_COLOURS = ((0.08, 0.08, 0.1), (0.1, 0.12, 0.35), (0.05, 0.1, 0.45), (0.2, 0.2, 0.2))
 CANVAS_COLOURS = ((0, 0, 0), (20, 20, 20), (30, 60, 200), (200, 30, 40), (20, 120, 40))
+FORM_LINE_COLOURS = ((0.1, 0.1, 0.12), (0.45, 0.45, 0.48), (0.2, 0.3, 0.7), (0.8, 0.35, 0.35))
 
 
 @dataclass
@@ -511,6 +513,47 @@ def numbers_cropped(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     return samples
 
 
+def form_cells(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """A form's printed cell, cut out by a program or scanned: a box (lines 1 to 4% of its side, black, grey, blue
+    or red) with up to 30% of its side of paper round it, every other one empty (*no digit*), the rest holding an
+    MNIST digit written with a pen; 28 to 400 pixels, gray PNG, bilevel PNG or JPEG."""
+    digits = pick_digits(split, count, seed, "form_cells")
+    return [form_cell(split, index, digit, seed) for index, digit in enumerate(digits)]
+
+
+def form_cell(split: Split, index: int, digit: int, seed: int = SEED) -> Sample:
+    """Cell ``index`` of ``form_cells`` (``digit`` its MNIST test digit, written in it if the index is odd)."""
+    rng = image_rng(seed, "form_cells", index)
+    box_width = int(rng.uniform(28, 400))
+    box_height = int(box_width * rng.uniform(0.9, 1.3))
+    outside = int(rng.uniform(0.0, 0.3) * box_width)
+    line = max(1, int(rng.uniform(0.01, 0.04) * box_width))
+    width, height = box_width + 2 * outside, box_height + 2 * outside
+    surface = np.full((height, width, 3), rng.uniform(0.9, 0.99), dtype=np.float32)
+    frame = np.zeros((height, width), dtype=np.float32)
+    frame[outside : outside + box_height, outside : outside + box_width] = 1.0
+    frame[outside + line : outside + box_height - line, outside + line : outside + box_width - line] = 0.0
+    colour = FORM_LINE_COLOURS[rng.integers(len(FORM_LINE_COLOURS))]
+    lay_ink(surface, frame, 0, 0, np.array(colour, dtype=np.float32))
+    label, note = "", "empty"
+    if index % 2:
+        alpha = pen_alpha(split.images[digit], rng.uniform(0.45, 0.75) * box_height, rng)
+        room_x, room_y = box_width - 2 * line - alpha.shape[1], box_height - 2 * line - alpha.shape[0]
+        x = outside + line + int(rng.uniform(0, 1) * max(0, room_x))
+        y = outside + line + int(rng.uniform(0, 1) * max(0, room_y))
+        lay_ink(surface, alpha, x, y, np.array(PEN_COLOURS[rng.integers(len(PEN_COLOURS))], dtype=np.float32))
+        label, note = str(split.labels[digit]), "with a digit"
+    image = finish(surface, rng, rng.uniform(0.0, 0.015)).convert("L")
+    kind = rng.random()
+    if kind < 0.4:
+        data, form = encode(image, "PNG"), "gray PNG"
+    elif kind < 0.7:
+        data, form = encode(image.point(lambda v: 255 if v > 140 else 0).convert("1"), "PNG"), "bilevel PNG"
+    else:
+        data, form = encode(image, "JPEG", quality=90), "gray JPEG"
+    return Sample(data, label, f"{note}, {form}")
+
+
 def blank(split: Split | None, count: int, seed: int = SEED) -> list[Sample]:
     """Inputs with no digit: an empty canvas, white paper, tinted paper in uneven light, a ruled sheet."""
     samples = []
@@ -552,6 +595,7 @@ SITUATIONS: dict[str, Builder] = {
     "typed_handwriting": typed_handwriting,
     "numbers": numbers,
     "numbers_cropped": numbers_cropped,
+    "form_cells": form_cells,
     "blank": blank,
 }
 

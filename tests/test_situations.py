@@ -14,7 +14,7 @@ from digitrec.recognizer import NO_DIGIT
 
 # situation: (images, least correct). Measured on these prefixes: phone_photo 49/50, ruled_paper 50/50,
 # canvas_transparent 50/50, scan 49/50, low_contrast 50/50, mnist_style 50/50, cropped_to_ink 50/50, numbers 37/40,
-# numbers_cropped 38/40.
+# numbers_cropped 38/40, form_cells 50/50 (half of them empty; 31/50 before empty printed boxes were no digit).
 FROM_MNIST = {
     "phone_photo": (50, 48),
     "ruled_paper": (50, 49),
@@ -25,6 +25,7 @@ FROM_MNIST = {
     "cropped_to_ink": (50, 49),
     "numbers": (40, 36),
     "numbers_cropped": (40, 37),
+    "form_cells": (50, 49),
 }
 # Measured: typed_ordinary 49/50, typed_handwriting 50/50.
 TYPED = {"typed_ordinary": (50, 48), "typed_handwriting": (50, 49)}
