@@ -84,6 +84,20 @@ def test_an_empty_form_box_is_no_digit_and_a_digit_in_it_is_read(recognizer, mni
             assert recognizer.predict(encode(cell)).digit == mnist_test.labels[3] == 0
 
 
+@pytest.mark.parametrize("touching", ["top", "bottom"])
+def test_a_one_touching_its_form_box_is_read(recognizer, touching):
+    # Written against the box's line, a 1 was read with the box as a 0: the box's lines go, the 1 stays.
+    for size, outside in ((64, 0), (120, 18), (250, 0)):
+        cell = Image.new("L", (size, int(size * 1.2)), 245)
+        draw = ImageDraw.Draw(cell)
+        width, height = cell.size
+        draw.rectangle([outside, outside, width - 1 - outside, height - 1 - outside], outline=20, width=size // 50 or 1)
+        top = outside if touching == "top" else height // 6
+        bottom = height - 1 - (outside if touching == "bottom" else height // 6)
+        draw.line([(width // 2, top), (width // 2, bottom)], fill=20, width=size // 16)
+        assert recognizer.predict(encode(cell)).digit == 1
+
+
 def test_ambiguous_digits_are_flagged_unsure(recognizer, mnist_test):
     # Two different digits written over each other: no honest reader is sure of either.
     images, labels = mnist_test.images, mnist_test.labels

@@ -70,3 +70,14 @@ def test_the_set_is_reproducible_and_a_smaller_count_is_a_prefix():
     first, again, longer = situations.blank(None, 6), situations.blank(None, 6), situations.blank(None, 9)
     assert [s.data for s in first] == [s.data for s in again] == [s.data for s in longer[:6]]
     assert [s.data for s in situations.blank(None, 6, seed=1)] != [s.data for s in first]
+
+
+@pytest.mark.mnist
+def test_empty_form_cells_cut_at_their_lines_are_no_digit(recognizer, mnist_test):
+    # Cut out a pixel or a few beyond its lines, a grey box's top and bottom were taken for ruled lines, and a side
+    # left alone was read as a 1 (cells 418 and 444 of the set).
+    digits = situations.pick_digits(mnist_test, 445, situations.SEED, "form_cells")
+    for index in (418, 444):
+        sample = situations.form_cell(mnist_test, index, digits[index])
+        assert sample.label == ""
+        assert recognizer.predict(sample.data).status == NO_DIGIT

@@ -1249,9 +1249,9 @@ def _border_contact(labels: np.ndarray, count: int, reach: int = 1) -> np.ndarra
 
 def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = False) -> tuple[np.ndarray, list[Stroke]]:
     """Label the ink's connected components and drop ruled lines, dark borders and specks (``without_specks``; with
-    ``keep_specks`` they stay), and with ``one_digit`` (one digit in a photo) a printed box or a comb's cell round
-    the digit and solid round marks apart from it (not in a number: there, without such a mark, a line's remnant
-    beside it was read as a 1).
+    ``keep_specks`` they stay), and with ``one_digit`` the lines of printed boxes (``_printed_box_lines``), and in a
+    photo a printed box or a comb's cell round the digit and solid round marks apart from it (not in a number:
+    there, without such a mark, a line's remnant beside it was read as a 1).
 
     Returns the label image and the kept strokes (largest first).
     """
@@ -1269,15 +1269,26 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     # digit's pieces read as digits of their own. (Round one digit, measured, it fixed as many as it lost: the
     # pieces of a cut digit are chosen among, and a line's darker stretch by it was read with it.)
     ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete, in_number=not one_digit)
+    if one_digit and ruled.any():
+        # A printed box's top and bottom are long runs too: taken out as lines, its sides were read as 1s. Its
+        # lines go first, and the ruled lines are looked for again without them.
+        boxes = _printed_box_lines(*_components(mask), ink.flat_paper)
+        if boxes.any():
+            mask = mask & ~boxes
+            ruled = _ruled_lines(mask, ink.ink, flat_paper=ink.flat_paper, complete_ruling=complete)
     mask = mask & ~ruled
     # Only round one digit: the straight sides of a number's bold typed digits can pass for a box's.
     if one_digit and photo:
         mask &= ~_box_frame(mask, ruled, ink.ink)
-    labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
-    if count == 0:
+    labels, regions, areas = _components(mask)
+    if one_digit:
+        # A printed box (a form's cell) is no digit nor part of one; a digit touching it keeps its strokes.
+        boxes = _printed_box_lines(labels, regions, areas, ink.flat_paper)
+        if boxes.any():
+            mask = mask & ~boxes
+            labels, regions, areas = _components(mask)
+    if not regions:
         return labels, []
-    areas = np.bincount(labels.ravel(), minlength=count + 1)
-    regions = ndimage.find_objects(labels)
     strokes = []
     for index, region in enumerate(regions, start=1):
         strokes.append(Stroke(label=index, box=_region_box(region), area=int(areas[index])))
@@ -1683,26 +1694,64 @@ def framed(gray: np.ndarray) -> tuple[np.ndarray, int]:
 
 def _printed_box(mark: np.ndarray) -> bool:
     """Whether a mark (a boolean image cut to its box) is a printed box (a form's cell): thin lines along its box's
-    edges (``PRINTED_BOX_LINE``) enclosing, with any other marks inside, most of its box (``PRINTED_BOX_HOLLOW``),
-    a rectangle (``PRINTED_BOX_SQUARE``: a 0's hole is rounder; a digit touching the box fills part of it)."""
+    edges (``PRINTED_BOX_LINE``) round one hole that fills most of its box (``PRINTED_BOX_HOLLOW``), a rectangle
+    (``PRINTED_BOX_SQUARE``; a 0's hole is rounder), a digit inside it or not (a digit touching the box takes a little
+    of the hole; one across it, or a comb of cells, leaves no hole that large)."""
     # Cheap measures first: a box's sides are its box's edges, give or take a pixel of a JPEG's ringing (no
-    # digit's strokes run along half of all four), and the hole leaves room for little ink.
+    # digit's strokes run along half of all four), and its lines leave room for little ink.
     sides = (mark[:2].any(axis=0), mark[-2:].any(axis=0), mark[:, :2].any(axis=1), mark[:, -2:].any(axis=1))
     if min(np.count_nonzero(side) / side.size for side in sides) < 0.5:
         return False
-    # Its lines are thin (a square typed 0's sides, or a squarish loop drawn with a pen, are bolder).
     height, width = mark.shape
     if np.count_nonzero(mark) > (PRINTED_BOX_LINE * min(height, width) + 1) * 2 * (height + width):
         return False
-    least = PRINTED_BOX_HOLLOW * mark.size
-    background, _count = ndimage.label(~mark, structure=FOUR_CONNECTED)
-    outside = np.unique(np.concatenate([background[[0, -1]].ravel(), background[:, [0, -1]].ravel()]))
-    hole = (background > 0) & ~np.isin(background, outside)
-    area = np.count_nonzero(hole)
-    if area < least:
+    background, count = ndimage.label(~mark, structure=FOUR_CONNECTED)
+    areas = np.bincount(background.ravel(), minlength=count + 1)
+    outside = np.concatenate([background[[0, -1]].ravel(), background[:, [0, -1]].ravel()])
+    areas[0], areas[outside] = 0, 0
+    hole = int(areas.argmax())
+    if areas[hole] < PRINTED_BOX_HOLLOW * mark.size:
         return False
-    rows, columns = np.flatnonzero(hole.any(axis=1)), np.flatnonzero(hole.any(axis=0))
-    return area >= PRINTED_BOX_SQUARE * (rows[-1] - rows[0] + 1) * (columns[-1] - columns[0] + 1)
+    rows, columns = np.flatnonzero((background == hole).any(axis=1)), np.flatnonzero((background == hole).any(axis=0))
+    return areas[hole] >= PRINTED_BOX_SQUARE * (rows[-1] - rows[0] + 1) * (columns[-1] - columns[0] + 1)
+
+
+def _components(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[slice, slice]], np.ndarray]:
+    """The connected components of ``mask``: their labels, regions (``ndimage.find_objects``) and areas."""
+    labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
+    return labels, ndimage.find_objects(labels), np.bincount(labels.ravel(), minlength=count + 1)
+
+
+def _printed_box_lines(
+    labels: np.ndarray, regions: list[tuple[slice, slice]], areas: np.ndarray, flat_paper: bool
+) -> np.ndarray:
+    """The lines of the printed boxes among labelled marks (``_components``; ``_printed_box``): each side as thick
+    as the box's ink runs in from its edge (the median along it), and a pixel more for its anti-aliased edge; on a
+    photo's or a scan's paper (not ``flat_paper``), the whole of a box touching the border."""
+    lines = np.zeros(labels.shape, dtype=bool)
+    # A box at least 8 pixels across has at least 32 pixels of ink (specks stop here), and no more than its thin
+    # lines hold (most digits stop there).
+    for label in np.flatnonzero(areas[1:] >= 32) + 1:
+        rows, columns = regions[label - 1]
+        height, width = rows.stop - rows.start, columns.stop - columns.start
+        if min(height, width) < 8 or areas[label] > (PRINTED_BOX_LINE * min(height, width) + 1) * 2 * (height + width):
+            continue
+        mark = labels[rows, columns] == label
+        if not _printed_box(mark):
+            continue
+        if not flat_paper and (
+            rows.start == 0 or columns.start == 0 or rows.stop == labels.shape[0] or columns.stop == labels.shape[1]
+        ):
+            # Along the border of a photo or a scan, a box may be what lies beyond the sheet, thicker in places
+            # than its lines measure: all of it goes.
+            lines[rows, columns] |= mark
+            continue
+        band = np.zeros_like(mark)
+        for side, along in ((mark, band), (mark[::-1], band[::-1]), (mark.T, band.T), (mark.T[::-1], band.T[::-1])):
+            inward = np.argmin(side, axis=0)[side[0]]  # views with the side's edge as their first row
+            along[: int(np.median(inward)) + 1] = True
+        lines[rows, columns] |= band & mark
+    return lines
 
 
 def _contact(band: np.ndarray) -> float:
@@ -1732,11 +1781,6 @@ def normalize_digit(
     labels, strokes = find_strokes(ink, one_digit=True)
     while strokes:
         chosen = digit_strokes(strokes)
-        boxes = [stroke for stroke in chosen if _printed_box(stroke_pixels(labels, stroke))]
-        if boxes:
-            # A printed box (a form's cell), empty or round a digit, is no digit nor part of one.
-            strokes = [stroke for stroke in strokes if stroke not in boxes]
-            continue
         box = union_box([stroke.box for stroke in chosen])
         upright = [stroke for stroke in chosen if not is_flat(stroke.box)]
         if is_flat(box) and upright:
