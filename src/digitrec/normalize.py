@@ -1221,7 +1221,7 @@ def _form_lines(mask: np.ndarray, length: int) -> np.ndarray:
     return lines & ~along_edge[labels]
 
 
-def stroke_pixels(labels: np.ndarray, stroke: Stroke) -> np.ndarray:
+def _stroke_pixels(labels: np.ndarray, stroke: Stroke) -> np.ndarray:
     """A stroke's own pixels in its box (boolean)."""
     x, y, w, h = stroke.box
     return labels[y : y + h, x : x + w] == stroke.label
@@ -1323,7 +1323,7 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         spanning = w > 0.7 * width or h > 0.7 * height
         if spanning and ink.flat_paper:
             # On a drawing canvas, a digit drawn with a huge brush spans it edge to edge: no frame.
-            spanning = stroke_width(stroke_pixels(labels, stroke)) < HUGE_BRUSH_SHARE * max(w, h)
+            spanning = stroke_width(_stroke_pixels(labels, stroke)) < HUGE_BRUSH_SHARE * max(w, h)
         # A thin straight mark from the border half across a photo or scan is the page's edge or a line's end.
         line = photo and max(w, h) >= BORDER_LINE_ASPECT * min(w, h) and (h >= height / 2 if h > w else w >= width / 2)
         return solid or spanning or line or hugging(stroke)
@@ -1371,7 +1371,7 @@ def _is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
     _, _, w, h = stroke.box
     if max(w, h) > BLOB_ASPECT * min(w, h) or stroke.area < BLOB_SOLIDITY * w * h:
         return False
-    return stroke_width(stroke_pixels(labels, stroke)) >= BLOB_WIDTH * max(w, h)
+    return stroke_width(_stroke_pixels(labels, stroke)) >= BLOB_WIDTH * max(w, h)
 
 
 def _edge_blobs(ink: InkMap) -> np.ndarray:
@@ -1712,7 +1712,8 @@ def _printed_box(mark: np.ndarray) -> bool:
     hole = int(areas.argmax())
     if areas[hole] < PRINTED_BOX_HOLLOW * mark.size:
         return False
-    rows, columns = np.flatnonzero((background == hole).any(axis=1)), np.flatnonzero((background == hole).any(axis=0))
+    inside = background == hole
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     return areas[hole] >= PRINTED_BOX_SQUARE * (rows[-1] - rows[0] + 1) * (columns[-1] - columns[0] + 1)
 
 
