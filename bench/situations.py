@@ -193,6 +193,16 @@ def jpeg(image: Image.Image, rng: np.random.Generator, low: int = 70, high: int 
     return encode(image, "JPEG", quality=int(rng.integers(low, high + 1)))
 
 
+def scanned(image: Image.Image, rng: np.random.Generator) -> tuple[bytes, str]:
+    """A scanner's file of a grayscale image, and its kind: gray PNG, bilevel PNG or JPEG."""
+    kind = rng.random()
+    if kind < 0.4:
+        return encode(image, "PNG"), "gray PNG"
+    if kind < 0.7:
+        return encode(image.point(lambda v: 255 if v > 140 else 0).convert("1"), "PNG"), "bilevel PNG"
+    return encode(image, "JPEG", quality=90), "gray JPEG"
+
+
 def ruled_lines(surface: np.ndarray, rng: np.random.Generator, spacing: float, top: float, margin: bool) -> None:
     """Draw a ruled sheet's horizontal lines (blue or grey) and maybe a red margin line onto ``surface``."""
     height, width = surface.shape[:2]
@@ -326,14 +336,7 @@ def scan(split: Split, count: int, seed: int = SEED) -> list[Sample]:
         margin = int(height * rng.uniform(0.0, 0.12))
         surface = np.full((alpha.shape[0] + 2 * margin, alpha.shape[1] + 2 * margin, 3), 0.97, dtype=np.float32)
         lay_ink(surface, alpha, margin, margin, np.array((0.1, 0.1, 0.12), dtype=np.float32))
-        image = finish(surface, rng, 0.01).convert("L")
-        kind = rng.random()
-        if kind < 0.4:
-            data, note = encode(image, "PNG"), "gray PNG"
-        elif kind < 0.7:
-            data, note = encode(image.point(lambda v: 255 if v > 140 else 0).convert("1"), "PNG"), "bilevel PNG"
-        else:
-            data, note = encode(image, "JPEG", quality=90), "gray JPEG"
+        data, note = scanned(finish(surface, rng, 0.01).convert("L"), rng)
         samples.append(Sample(data, str(split.labels[digit]), note))
     return samples
 
@@ -543,14 +546,7 @@ def form_cell(split: Split, index: int, digit: int, seed: int = SEED) -> Sample:
         y = outside + line + int(rng.uniform(0, 1) * max(0, room_y))
         lay_ink(surface, alpha, x, y, np.array(PEN_COLOURS[rng.integers(len(PEN_COLOURS))], dtype=np.float32))
         label, note = str(split.labels[digit]), "with a digit"
-    image = finish(surface, rng, rng.uniform(0.0, 0.015)).convert("L")
-    kind = rng.random()
-    if kind < 0.4:
-        data, form = encode(image, "PNG"), "gray PNG"
-    elif kind < 0.7:
-        data, form = encode(image.point(lambda v: 255 if v > 140 else 0).convert("1"), "PNG"), "bilevel PNG"
-    else:
-        data, form = encode(image, "JPEG", quality=90), "gray JPEG"
+    data, form = scanned(finish(surface, rng, rng.uniform(0.0, 0.015)).convert("L"), rng)
     return Sample(data, label, f"{note}, {form}")
 
 

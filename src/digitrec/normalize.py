@@ -749,11 +749,10 @@ def _thin_runs(runs: np.ndarray, height: int) -> np.ndarray:
     """The runs of a photo's rows (``_line_bands``) that are a line's: on average no thicker than
     ``LINE_MAX_THICKNESS`` of its ``height`` (and the band's two rows), where a digit drawn with a broad brush or
     marker fills many rows with runs as long as a line's. (A digit's stroke along a line thickens it only there.)"""
-    labels, count = ndimage.label(runs, structure=EIGHT_CONNECTED)
+    labels, regions, areas = _components(runs)
     most = max(LINE_MIN_THICK_ROWS, round(LINE_MAX_THICKNESS * height)) + 2
-    areas = np.bincount(labels.ravel(), minlength=count + 1)
-    thin = np.zeros(count + 1, dtype=bool)
-    for label, (_rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+    thin = np.zeros(len(areas), dtype=bool)
+    for label, (_rows, columns) in enumerate(regions, start=1):
         thin[label] = areas[label] <= most * (columns.stop - columns.start)
     return thin[labels]
 
@@ -931,13 +930,11 @@ def _solid_marks(mask: np.ndarray) -> np.ndarray:
     core = ndimage.binary_opening(mask, structure=np.ones((3, 3), dtype=bool))
     if not core.any():
         return core
-    labels, count = ndimage.label(core, structure=EIGHT_CONNECTED)
-    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    labels, regions, areas = _components(core)
     marks = [
-        Stroke(label=label, box=_region_box(region), area=int(areas[label]))
-        for label, region in enumerate(ndimage.find_objects(labels), start=1)
+        Stroke(label=label, box=_region_box(region), area=int(areas[label])) for label, region in enumerate(regions, 1)
     ]
-    solid = np.zeros(count + 1, dtype=bool)
+    solid = np.zeros(len(areas), dtype=bool)
     for mark in marks:
         small = max(mark.box[2:]) <= SOLID_MARK_MAX_SHARE * max(mask.shape)
         solid[mark.label] = small and _is_blob(labels, mark) and _apart(mark, marks)
@@ -1702,8 +1699,7 @@ def _printed_box(mark: np.ndarray) -> bool:
     sides = (mark[:2].any(axis=0), mark[-2:].any(axis=0), mark[:, :2].any(axis=1), mark[:, -2:].any(axis=1))
     if min(np.count_nonzero(side) / side.size for side in sides) < 0.5:
         return False
-    height, width = mark.shape
-    if np.count_nonzero(mark) > (PRINTED_BOX_LINE * min(height, width) + 1) * 2 * (height + width):
+    if np.count_nonzero(mark) > _box_lines_ink(*mark.shape):
         return False
     background, count = ndimage.label(~mark, structure=FOUR_CONNECTED)
     areas = np.bincount(background.ravel(), minlength=count + 1)
@@ -1715,6 +1711,11 @@ def _printed_box(mark: np.ndarray) -> bool:
     inside = background == hole
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     return areas[hole] >= PRINTED_BOX_SQUARE * (rows[-1] - rows[0] + 1) * (columns[-1] - columns[0] + 1)
+
+
+def _box_lines_ink(height: int, width: int) -> float:
+    """The most ink a printed box this large holds in its thin lines (``PRINTED_BOX_LINE``, and a pixel)."""
+    return (PRINTED_BOX_LINE * min(height, width) + 1) * 2 * (height + width)
 
 
 def _components(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[slice, slice]], np.ndarray]:
@@ -1735,7 +1736,7 @@ def _printed_box_lines(
     for label in np.flatnonzero(areas[1:] >= 32) + 1:
         rows, columns = regions[label - 1]
         height, width = rows.stop - rows.start, columns.stop - columns.start
-        if min(height, width) < 8 or areas[label] > (PRINTED_BOX_LINE * min(height, width) + 1) * 2 * (height + width):
+        if min(height, width) < 8 or areas[label] > _box_lines_ink(height, width):
             continue
         mark = labels[rows, columns] == label
         if not _printed_box(mark):
