@@ -89,3 +89,31 @@ def drawn_digit(digit: str = "7", size: int = 200, ink: int = 20, paper: int = 2
     else:
         raise ValueError(f"no strokes for {digit!r}")
     return image
+
+
+def drawn_shape(shape: str, size: int = 200, ink: int = 20, paper: int = 245) -> Image.Image:
+    """A shape that is no digit, drawn with strokes in dark ink on light paper: a hash sign, a star or a smiley."""
+    from PIL import ImageDraw
+
+    image = Image.new("L", (size, size), paper)
+    draw = ImageDraw.Draw(image)
+    s = size / 200
+    width = max(2, round(10 * s))
+    if shape == "hash":
+        for x in (80, 120):
+            draw.line([((x + 8) * s, 40 * s), ((x - 8) * s, 160 * s)], fill=ink, width=width)
+        for y in (80, 120):
+            draw.line([(45 * s, y * s), (155 * s, y * s)], fill=ink, width=width)
+    elif shape == "star":
+        points = [
+            (100 + 70 * np.sin(np.pi * k * 4 / 5), 105 - 70 * np.cos(np.pi * k * 4 / 5)) for k in range(6)
+        ]  # drawn in one stroke, as by hand
+        draw.line([(x * s, y * s) for x, y in points], fill=ink, width=width, joint="curve")
+    elif shape == "smiley":
+        draw.ellipse([(30 * s, 30 * s), (170 * s, 170 * s)], outline=ink, width=width)
+        for x in (75, 125):
+            draw.ellipse([((x - 8) * s, 70 * s), ((x + 8) * s, 86 * s)], fill=ink)
+        draw.arc([(60 * s, 70 * s), (140 * s, 140 * s)], 20, 160, fill=ink, width=width)
+    else:
+        raise ValueError(f"no strokes for {shape!r}")
+    return image

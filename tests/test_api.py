@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.conftest import drawn_digit, encode, with_sensor_noise
+from tests.conftest import drawn_digit, drawn_shape, encode, with_sensor_noise
 
 
 @pytest.fixture
@@ -85,6 +85,15 @@ def test_a_blank_canvas_is_no_digit(client):
     transparent = encode(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))
     body = post_file(client, "/api/predict", transparent).get_json()
     assert body == body | {"status": "no_digit", "digit": None, "confidence": 0.0}
+
+
+@pytest.mark.parametrize("shape", ["hash", "star", "smiley"])
+def test_a_shape_that_is_no_digit_is_unsure(client, shape):
+    # Read as a 4 (the hash sign, the star) or a 0 (the smiley) at 73-99.9% before the model's "not a digit" check.
+    body = post_file(client, "/api/predict", encode(drawn_shape(shape))).get_json()
+    assert body["status"] == "unsure" and body["looks_like_digit"] is False and body["digit"] in range(10)
+    seven = post_file(client, "/api/predict", encode(drawn_digit("7"))).get_json()
+    assert seven["status"] == "ok" and seven["looks_like_digit"] is True
 
 
 def test_read_a_number(client):

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from digitrec.cli import main
-from tests.conftest import encode, mnist_on_paper
+from tests.conftest import drawn_shape, encode, mnist_on_paper
 
 
 @pytest.fixture
@@ -21,6 +21,13 @@ def digit_file(tmp_path, mnist_test):
 def test_predict_prints_the_digit(digit_file, capsys):
     assert main(["predict", str(digit_file)]) == 0
     assert capsys.readouterr().out.startswith(f"{digit_file}: 7 (")
+
+
+def test_predict_says_when_a_shape_is_no_digit(tmp_path, capsys):
+    star = tmp_path / "star.png"
+    star.write_bytes(encode(drawn_shape("star")))
+    assert main(["predict", str(star)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("unsure, does not look like a digit)")
 
 
 def test_predict_json_and_blank(tmp_path, digit_file, capsys):

@@ -28,6 +28,10 @@ def test_committed_model_files_are_small_and_complete(name):
     assert 0.0 < card["unsure"]["threshold"] < 1.0
     assert card["data_checksums_md5"]["t10k-images-idx3-ubyte.gz"] == "2646ac647ad5339dbf082846283269ea"
     assert len(card["test"]["confusion_matrix"]) == 10
+    gate = card["gate"]  # the "not a digit" check: its file, its threshold, what it flags
+    assert gate["onnx"] == artifacts.GATE_FILE and (folder / gate["onnx"]).stat().st_size < MAX_FILE_BYTES
+    assert gate["flagged"]["validation digits"] <= 0.001 and gate["flagged"]["augmented validation digits"] <= 0.001
+    assert gate["flagged"]["held-out fonts' letters and signs"] >= 0.5
 
 
 @pytest.mark.mnist

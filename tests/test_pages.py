@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from digitrec.web.security import CSRF_COOKIE
-from tests.conftest import drawn_digit, encode
+from tests.conftest import drawn_digit, drawn_shape, encode
 
 
 def csrf(client) -> str:
@@ -67,6 +67,11 @@ def test_the_script_gets_only_the_result_panel(client):
     assert response.headers["X-Fragment"] == "result"
     body = response.get_data(as_text=True)
     assert "<html" not in body and 'data-digit="0"' in body
+
+
+def test_a_drawing_that_is_no_digit_says_so(client):
+    page = post_form(client, encode(drawn_shape("hash")), csrf(client)).get_data(as_text=True)
+    assert 'data-status="unsure"' in page and "does not look like a digit" in page
 
 
 def test_a_blank_upload_says_no_digit(client):

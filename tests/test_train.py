@@ -62,6 +62,17 @@ def test_the_report_is_complete(tiny_run):
         assert (folder / filename).stat().st_size > 5000
 
 
+def test_the_not_a_digit_check_is_trained_beside_the_model(tiny_run):
+    folder, card = tiny_run
+    gate = card["gate"]
+    assert (folder / gate["onnx"]).is_file() and gate["epochs"] == 3
+    assert gate["flagged"]["validation digits"] <= 0.002 and gate["flagged"]["augmented validation digits"] <= 0.002
+    # Three epochs on 3,000 digits already set most letters apart; fonts it never saw, and the test digits.
+    assert gate["flagged"]["held-out fonts' letters and signs"] > 0.2 > gate["flagged"]["test digits"]
+    recognizer = Recognizer(folder)
+    assert recognizer.gate is not None and recognizer.gate_threshold == gate["threshold"]
+
+
 @pytest.fixture(scope="module")
 def tiny_pair(tmp_path_factory, mnist_dir):
     return train_tiny(

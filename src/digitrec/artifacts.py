@@ -13,6 +13,7 @@ MODEL_NAMES = ("default", "readme")
 ONNX_FILE = "model.onnx"
 KERAS_FILE = "model.keras"
 CARD_FILE = "card.json"
+GATE_FILE = "gate.onnx"  # the "not a digit" check (digitrec.gate), beside the model
 PLOT_FILES = {"curves": "curves.png", "confusion": "confusion.png", "misclassified": "misclassified.png"}
 
 

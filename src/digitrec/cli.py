@@ -49,7 +49,8 @@ def _predict(args: argparse.Namespace) -> int:
         elif result.digit is None:
             print(f"{path}: no digit")
         else:
-            print(f"{path}: {result.digit} ({result.confidence:.1%}, {result.status})")
+            unlike = "" if result.looks_like_digit else ", does not look like a digit"
+            print(f"{path}: {result.digit} ({result.confidence:.1%}, {result.status}{unlike})")
     return 1 if failed else 0
 
 
@@ -68,13 +69,13 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from digitrec.train import TrainConfig, recalibrate, train
+    from digitrec.train import TrainConfig, add_gate, recalibrate, train
 
-    if args.calibrate_only:
+    if args.calibrate_only or args.gate_only:
         from digitrec import artifacts
 
         folder = Path(args.out) / args.model if args.out else artifacts.model_dir(args.model)
-        recalibrate(folder, args.data)
+        (recalibrate if args.calibrate_only else add_gate)(folder, args.data)
         return 0
     config = TrainConfig(model=args.model, epochs=args.epochs or TrainConfig.epochs, seed=args.seed)
     config.train_limit = args.limit
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--calibrate-only", action="store_true", help="only recompute the 'unsure' threshold of a trained model"
     )
+    train.add_argument("--gate-only", action="store_true", help="only train the 'not a digit' check of a trained model")
     train.set_defaults(handler=_train)
     return parser
 

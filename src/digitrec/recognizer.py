@@ -74,6 +74,9 @@ class Prediction:
     probabilities: list[float]
     box: list[int] | None = None  # [x, y, w, h] in the source image's pixels
     image_size: list[int] | None = None  # [width, height] of the source image
+    # False where the model's "not a digit" check (digitrec.gate) finds the shape unlike any digit (a letter, a
+    # sign, a drawing): the reading is then unsure, however sure the classifier, which knows only digits, is.
+    looks_like_digit: bool = True
     normalized: np.ndarray | None = field(default=None, repr=False)  # the 28x28 the model saw
     ink: np.ndarray | None = field(default=None, repr=False)  # the ink map it was cut from (working size)
     source: np.ndarray | None = field(default=None, repr=False)  # the decoded grayscale image
@@ -85,6 +88,7 @@ class Prediction:
             "confidence": round(self.confidence, 6),
             "probabilities": [round(p, 6) for p in self.probabilities],
             "status": self.status,
+            "looks_like_digit": self.looks_like_digit if self.status != NO_DIGIT else None,
             "box": self.box,
             "image_size": self.image_size,
         }
@@ -215,7 +219,14 @@ class Recognizer:
         self.threshold = (
             float(unsure.get("threshold", DEFAULT_THRESHOLD)) if isinstance(unsure, dict) else DEFAULT_THRESHOLD
         )
+        gate = self.card.get("gate")
+        self.gate = OnnxModel(folder / Path(str(gate["onnx"])).name) if isinstance(gate, dict) else None
+        self.gate_threshold = float(gate["threshold"]) if isinstance(gate, dict) else float("inf")
         self.max_pixels = max_pixels
+
+    def looks_like_digit(self, image: np.ndarray) -> bool:
+        """Whether the model's "not a digit" check (if it has one) finds a normalised 28x28 image like a digit."""
+        return self.gate is None or float(self.gate(image)[0, 0]) <= self.gate_threshold
 
     def classify(self, images: np.ndarray) -> np.ndarray:
         """Probabilities (N, 10) for normalised 28x28 images."""
@@ -225,12 +236,14 @@ class Recognizer:
         digit = int(probabilities.argmax())
         confidence = float(probabilities[digit])
         box = [int(round(value * scale)) for value in normalized.box]
+        like = self.looks_like_digit(normalized.image)
         return Prediction(
-            status=OK if confidence >= self.threshold else UNSURE,
+            status=OK if confidence >= self.threshold and like else UNSURE,
             digit=digit,
             confidence=confidence,
             probabilities=[float(p) for p in probabilities],
             box=box,
+            looks_like_digit=like,
             normalized=normalized.image,
             ink=normalized.ink.ink,
         )

@@ -23,7 +23,7 @@ import numpy as np
 import onnxruntime
 import tensorflow as tf
 
-from digitrec import artifacts, data, reports
+from digitrec import artifacts, data, gate, reports
 from digitrec.networks import ARCHITECTURES, INPUT_SHAPE
 from digitrec.normalize import normalize_mnist
 from digitrec.recognizer import OnnxModel, SecondOpinion
@@ -165,8 +165,9 @@ def soften(images: tf.Tensor, probability: float, seed: tf.Tensor) -> tf.Tensor:
     return tf.where(choice < probability, blurred, images)
 
 
-def make_datasets(prepared: Prepared, config: TrainConfig) -> tuple[tf.data.Dataset, tf.data.Dataset]:
-    """The augmented, shuffled training stream and the plain validation stream."""
+def augmentation(config: TrainConfig) -> gate.Augment:
+    """The training images' augmentation, batch by batch: thickness, then bending and blur where the
+    configuration asks for them, then geometry (``build_augmenter``); each batch draws anew."""
     augmenter = build_augmenter(config)
     counter = tf.Variable(0, dtype=tf.int64, trainable=False)
 
@@ -180,11 +181,16 @@ def make_datasets(prepared: Prepared, config: TrainConfig) -> tuple[tf.data.Data
             images = soften(images, config.soften_probability, seed)
         return tf.clip_by_value(augmenter(images, training=True), 0.0, 1.0), labels
 
+    return augment
+
+
+def make_datasets(prepared: Prepared, config: TrainConfig) -> tuple[tf.data.Dataset, tf.data.Dataset]:
+    """The augmented, shuffled training stream and the plain validation stream."""
     train = (
         tf.data.Dataset.from_tensor_slices((prepared.x_train, prepared.y_train))
         .shuffle(len(prepared.y_train), seed=config.seed, reshuffle_each_iteration=True)
         .batch(config.batch_size)
-        .map(augment, num_parallel_calls=1)
+        .map(augmentation(config), num_parallel_calls=1)
         .prefetch(tf.data.AUTOTUNE)
     )
     validation = tf.data.Dataset.from_tensor_slices((prepared.x_val, prepared.y_val)).batch(512)
@@ -422,8 +428,7 @@ def recalibrate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
     """Recompute the "unsure" threshold of a trained model from its .keras file and its card's training
     configuration (same validation split, same augmentation), and write it into the card. Returns it."""
     card = artifacts.load_card(folder)
-    fields = TrainConfig.__dataclass_fields__
-    config = TrainConfig(**{key: value for key, value in card["training"].items() if key in fields})
+    config = _card_config(card)
     keras.utils.set_random_seed(config.seed)
     prepared = prepare_data(config, data_dir)
     saved = keras.models.load_model(folder / artifacts.KERAS_FILE)
@@ -433,6 +438,37 @@ def recalibrate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
     (folder / artifacts.CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"{folder.name}: unsure below {card['unsure']['threshold']} (coverage {card['unsure']['coverage']})")
     return card["unsure"]
+
+
+def add_gate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
+    """Train the "not a digit" check of a trained model (``fit_gate``) from its card's training configuration
+    (same validation split, same augmentation) and write it beside the model and into the card. Returns it."""
+    card = artifacts.load_card(folder)
+    config = _card_config(card)
+    keras.utils.set_random_seed(config.seed)
+    prepared = prepare_data(config, data_dir)
+    card["gate"] = fit_gate(prepared, config, folder, augmented_validation(prepared, config))
+    (folder / artifacts.CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    print(f"{folder.name}: 'not a digit' above {card['gate']['threshold']}: flags {card['gate']['flagged']}")
+    return card["gate"]
+
+
+def fit_gate(prepared: Prepared, config: TrainConfig, folder: Path, validation: np.ndarray) -> dict[str, object]:
+    """The model's "not a digit" check (``gate.train_gate``), its digits augmented as its last network's are;
+    its threshold chosen on the held-out validation split, plain and ``validation`` (augmented); its flags
+    counted on the test split too."""
+    calibration = {"validation digits": prepared.x_val, "augmented validation digits": validation}
+    augment = augmentation(network_configs(config)[-1])
+    epochs = min(gate.GATE_EPOCHS, config.epochs)  # a quick run's check is quick too
+    return gate.train_gate(
+        prepared.x_train, calibration, {"test digits": prepared.x_test}, augment, folder, config.seed, epochs
+    )
+
+
+def _card_config(card: dict[str, object]) -> TrainConfig:
+    """The training configuration a model card records."""
+    fields = TrainConfig.__dataclass_fields__
+    return TrainConfig(**{key: value for key, value in card["training"].items() if key in fields})
 
 
 def train(config: TrainConfig, data_dir: str | None = None, out_dir: str | os.PathLike[str] | None = None) -> dict:
@@ -473,6 +509,7 @@ def finish(
     extra: dict[str, object] = {"unsure": unsure}
     if len(networks) > 1:
         extra["second_opinion"] = check_second_opinion(networks, validation)
+    extra["gate"] = fit_gate(prepared, config, folder, validation)
     extra |= {
         "export_parity_max_abs_diff": parity,
         "training_seconds": round(fit_seconds, 1),

@@ -111,6 +111,18 @@ def _circle(points: int) -> list[tuple[float, float]]:
     return [(math.cos(2 * math.pi * i / points), math.sin(2 * math.pi * i / points)) for i in range(points + 1)]
 
 
+def test_a_drawing_that_is_no_digit_is_not_read_as_one(page):
+    # A star drawn in one stroke: read as a 4 before the model's "not a digit" check.
+    import math
+
+    star = [(0.5 + 0.3 * math.sin(math.pi * k * 4 / 5), 0.52 - 0.3 * math.cos(math.pi * k * 4 / 5)) for k in range(6)]
+    draw(page, [star])
+    result = verdict(page)
+    assert result["status"] == "unsure"
+    assert "does not look like a digit" in page.locator("#verdict").inner_text()
+    screenshot(page, "not-a-digit")
+
+
 def test_empty_canvas_says_no_digit(page):
     page.click("#read-drawing")
     page.wait_for_selector("#verdict[data-status='no_digit']", timeout=RESULT_TIMEOUT_MS)

@@ -40,7 +40,13 @@ _PREDICTION = {
         "status": {
             "type": "string",
             "enum": ["ok", "unsure", "no_digit"],
-            "description": "unsure: the confidence is below the model's calibrated threshold; no_digit: blank image",
+            "description": "unsure: the confidence is below the model's calibrated threshold, or the shape does not "
+            "look like a digit (looks_like_digit false); no_digit: blank image",
+        },
+        "looks_like_digit": {
+            "type": ["boolean", "null"],
+            "description": "false where the model's 'not a digit' check finds the shape unlike any digit (a letter, "
+            "a sign, a drawing): the reading is then unsure whatever its confidence; null for no_digit",
         },
         "box": _BOX,
         "image_size": {"type": ["array", "null"], "items": {"type": "integer"}, "description": "[width, height]"},
@@ -140,7 +146,7 @@ def document() -> dict[str, object]:
                 "post": _image_operation(
                     "Read one digit",
                     "The digit, its confidence, all ten probabilities and a status: ok, unsure (below the "
-                    "calibrated threshold) or no_digit (a blank image).",
+                    "calibrated threshold, or a shape unlike any digit) or no_digit (a blank image).",
                     "Prediction",
                 )
             },
