@@ -40,3 +40,17 @@ def test_characters_a_font_lacks_are_skipped():
 def test_no_fonts_no_glyphs(tmp_path: Path):
     assert glyphs.font_files(tmp_path) == []
     assert list(glyphs.render("A", [])) == []
+
+
+@pytest.mark.training
+def test_training_the_check_without_its_fonts_fails_at_once(monkeypatch):
+    pytest.importorskip("tensorflow")
+    from digitrec import gate
+    from digitrec.errors import FontsMissing
+
+    monkeypatch.setattr(glyphs, "font_files", lambda folder=glyphs.FONT_DIR: [])
+    with pytest.raises(FontsMissing, match="make system-deps"):
+        gate.training_fonts()
+    if FONTS:
+        monkeypatch.setattr(glyphs, "font_files", lambda folder=glyphs.FONT_DIR: FONTS)
+        assert gate.training_fonts() == FONTS

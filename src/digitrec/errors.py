@@ -41,3 +41,9 @@ class DataError(DigitrecError):
     """An MNIST file is missing, truncated, corrupt or fails its checksum."""
 
     code = "data_error"
+
+
+class FontsMissing(DigitrecError):
+    """The installed fonts that training the "not a digit" check needs are not there (make system-deps)."""
+
+    code = "fonts_missing"

@@ -23,6 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from digitrec import artifacts, glyphs
+from digitrec.errors import FontsMissing
 
 GATE_FLAG_SHARE = 0.001
 GATE_HELD_OUT_FONTS = ("Humor-Sans.ttf", "femkeklaver.ttf")
@@ -50,6 +51,19 @@ def build_gate() -> keras.Model:
     x = layers.Dense(64, activation="relu")(x)
     x = layers.Dropout(0.3)(x)
     return keras.Model(image, layers.Dense(1, name="not_a_digit")(x), name="gate")
+
+
+def training_fonts() -> list[Path]:
+    """The installed fonts the check learns from and is measured on. Raises FontsMissing where none of either kind
+    is installed (training calls it before anything else)."""
+    fonts = glyphs.font_files()
+    held_out = [path for path in fonts if path.name in GATE_HELD_OUT_FONTS]
+    if not held_out or len(held_out) == len(fonts):
+        raise FontsMissing(
+            f"the 'not a digit' check needs the fonts it learns from and {', '.join(GATE_HELD_OUT_FONTS)} under "
+            f"{glyphs.FONT_DIR}: install them with 'make system-deps'"
+        )
+    return fonts
 
 
 @functools.lru_cache(maxsize=2)
@@ -98,7 +112,7 @@ def train_gate(
     return the card's section: the threshold and the share of each set it flags (``measured``: more digits it
     never trained on; the held-out fonts' letters and digits are added)."""
     started = time.perf_counter()
-    fonts = glyphs.font_files() if fonts is None else fonts
+    fonts = training_fonts() if fonts is None else fonts
     held_out = tuple(path for path in fonts if path.name in GATE_HELD_OUT_FONTS)
     trained_on = tuple(path for path in fonts if path.name not in GATE_HELD_OUT_FONTS)
     shapes, typed = typed_shapes(trained_on)

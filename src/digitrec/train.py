@@ -443,6 +443,7 @@ def recalibrate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
 def add_gate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
     """Train the "not a digit" check of a trained model (``fit_gate``) from its card's training configuration
     (same validation split, same augmentation) and write it beside the model and into the card. Returns it."""
+    gate.training_fonts()  # fail now, not after preparing the data, where the fonts are missing
     card = artifacts.load_card(folder)
     config = _card_config(card)
     keras.utils.set_random_seed(config.seed)
@@ -473,6 +474,7 @@ def _card_config(card: dict[str, object]) -> TrainConfig:
 
 def train(config: TrainConfig, data_dir: str | None = None, out_dir: str | os.PathLike[str] | None = None) -> dict:
     """Run the whole pipeline for one model; returns its model card. The test set chooses nothing."""
+    gate.training_fonts()  # fail now, not after an hour of training, where the check's fonts are missing
     keras.utils.set_random_seed(config.seed)
     folder = Path(out_dir) / config.model if out_dir else artifacts.model_dir(config.model)
     started = time.perf_counter()
