@@ -75,7 +75,8 @@ def typed_shapes(fonts: tuple[Path, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _stream(digits: np.ndarray, typed: np.ndarray, shapes: np.ndarray, augment: Augment, seed: int) -> tf.data.Dataset:
-    """Digits (label 0) and shapes (label 1), shapes repeated to half as many as digits, shuffled and augmented."""
+    """Digits, handwritten and typed (label 0), and shapes (label 1) repeated to half as many as the handwritten
+    digits and weighted to count as much as all digits, shuffled and augmented."""
     typed_copies = max(1, int(len(digits) * TYPED_DIGIT_SHARE / max(1, len(typed))))
     shape_copies = max(1, len(digits) // (2 * max(1, len(shapes))))
     images = np.concatenate([digits, np.tile(typed, (typed_copies, 1, 1)), np.tile(shapes, (shape_copies, 1, 1))])
