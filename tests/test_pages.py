@@ -72,6 +72,7 @@ def test_the_script_gets_only_the_result_panel(client):
 def test_a_drawing_that_is_no_digit_says_so(client):
     page = post_form(client, encode(drawn_shape("hash")), csrf(client)).get_data(as_text=True)
     assert 'data-status="unsure"' in page and "does not look like a digit" in page
+    assert "Your image, mark read boxed" in page
 
 
 def test_a_blank_upload_says_no_digit(client):
