@@ -3,7 +3,7 @@
     python bench/not_digits.py [--model default]
 
 Letters, signs and drawings (``glyphs.NOT_DIGITS``, those the font has) and the ten digits, typed in the
-handwriting-style fonts that the model's "not a digit" check never trained on (``gate.GATE_HELD_OUT_FONTS``),
+handwriting-style fonts that the model's "not a digit" check never trained on (``glyphs.HELD_OUT_FONTS``),
 each given twice: as a phone photo of dark ink on white paper (JPEG) and as a transparent canvas PNG; and a few
 drawings no font holds (a face, a house, a spiral, a tick, a page of text...), photographed. Prints how many of
 each were answered ok, unsure (and how many found unlike a digit) or no digit; a shape or a drawing answered "ok"
@@ -23,7 +23,6 @@ from PIL import Image, ImageDraw, ImageFont
 from digitrec import glyphs
 from digitrec.recognizer import Recognizer
 
-HELD_OUT_FONTS = ("Humor-Sans.ttf", "femkeklaver.ttf")  # as gate.GATE_HELD_OUT_FONTS (gate needs TensorFlow)
 SIZE = 240
 
 
@@ -81,7 +80,7 @@ def main() -> None:
     parser.add_argument("--model", default="default", help="a committed model's name or a model folder")
     args = parser.parse_args()
     recognizer = Recognizer(args.model)
-    fonts = [path for path in glyphs.font_files() if path.name in HELD_OUT_FONTS]
+    fonts = [path for path in glyphs.font_files() if path.name in glyphs.HELD_OUT_FONTS]
     counts: Counter[tuple[str, str]] = Counter()
     for path in fonts:
         font = ImageFont.truetype(str(path), SIZE * 5 // 8)

@@ -29,13 +29,14 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
+from digitrec import glyphs
 from digitrec.data import Split, load_split
 from digitrec.normalize import MNIST_SIDE
 from digitrec.recognizer import NO_DIGIT, UNSURE, Recognizer
 
 SEED = 2026
 DEFAULT_COUNT = 1000
-FONT_DIR = Path("/usr/share/fonts")
+FONT_DIR = glyphs.FONT_DIR
 ORDINARY_FONTS = (
     "truetype/dejavu/DejaVuSans.ttf",
     "truetype/dejavu/DejaVuSans-Bold.ttf",

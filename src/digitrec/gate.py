@@ -5,7 +5,7 @@ A digit classifier has only ten answers, and reads a letter, a sign or a smiley 
 MNIST's training digits and typed digits against typed letters, signs and symbols (``glyphs``), all augmented as
 the model's training images are. A reading it finds unlike any digit is "unsure" (``recognizer``). Its threshold
 flags at most GATE_FLAG_SHARE of the held-out validation digits, plain or augmented; the card also records how
-many of the letters and digits of fonts it never saw it flags (GATE_HELD_OUT_FONTS, handwriting-style fonts: the
+many of the letters and digits of fonts it never saw it flags (glyphs.HELD_OUT_FONTS, handwriting-style fonts: the
 nearest to letters drawn by hand that can be made here).
 
 Training extra only (TensorFlow).
@@ -26,7 +26,6 @@ from digitrec import artifacts, glyphs
 from digitrec.errors import FontsMissing
 
 GATE_FLAG_SHARE = 0.001
-GATE_HELD_OUT_FONTS = ("Humor-Sans.ttf", "femkeklaver.ttf")
 GATE_EPOCHS = 12
 GATE_BATCH = 128
 # Typed digits are a sixth of the digits it learns from: enough that printed shapes are not taken for letters,
@@ -57,10 +56,10 @@ def training_fonts() -> list[Path]:
     """The installed fonts the check learns from and is measured on. Raises FontsMissing where none of either kind
     is installed (training calls it before anything else)."""
     fonts = glyphs.font_files()
-    held_out = [path for path in fonts if path.name in GATE_HELD_OUT_FONTS]
+    held_out = [path for path in fonts if path.name in glyphs.HELD_OUT_FONTS]
     if not held_out or len(held_out) == len(fonts):
         raise FontsMissing(
-            f"the 'not a digit' check needs the fonts it learns from and {', '.join(GATE_HELD_OUT_FONTS)} under "
+            f"the 'not a digit' check needs the fonts it learns from and {', '.join(glyphs.HELD_OUT_FONTS)} under "
             f"{glyphs.FONT_DIR}: install them with 'make system-deps'"
         )
     return fonts
@@ -114,8 +113,8 @@ def train_gate(
     never trained on; the held-out fonts' letters and digits are added)."""
     started = time.perf_counter()
     fonts = training_fonts() if fonts is None else fonts
-    held_out = tuple(path for path in fonts if path.name in GATE_HELD_OUT_FONTS)
-    trained_on = tuple(path for path in fonts if path.name not in GATE_HELD_OUT_FONTS)
+    held_out = tuple(path for path in fonts if path.name in glyphs.HELD_OUT_FONTS)
+    trained_on = tuple(path for path in fonts if path.name not in glyphs.HELD_OUT_FONTS)
     shapes, typed = typed_shapes(trained_on)
     held_shapes, held_digits = typed_shapes(held_out)
     keras.utils.set_random_seed(seed)
@@ -147,7 +146,7 @@ def train_gate(
             "fonts": len(trained_on),
             "characters": glyphs.NOT_DIGITS,
         },
-        "held_out_fonts": list(GATE_HELD_OUT_FONTS),
+        "held_out_fonts": list(glyphs.HELD_OUT_FONTS),
         "epochs": epochs,
         "seconds": round(time.perf_counter() - started, 1),
         "method": "a reading whose 'not a digit' logit is above the threshold is unsure; the threshold flags at "
