@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -129,3 +130,20 @@ def test_softening_blurs_and_restores_the_peak(mnist_test):
     soft = soften(images, 1.0, tf.constant(3)).numpy()
     assert np.allclose(soft.max(axis=(1, 2, 3)), 1.0)
     assert ((soft > 0.05).sum(axis=(1, 2, 3)) > (images.numpy() > 0.05).sum(axis=(1, 2, 3))).all()
+
+
+def test_a_trained_model_is_calibrated_and_checked_again_from_its_card(tiny_run, mnist_dir, tmp_path):
+    from digitrec.cli import main
+
+    folder, _ = tiny_run
+    card = json.loads((folder / artifacts.CARD_FILE).read_text())
+    copy = shutil.copytree(folder, tmp_path / folder.name)
+    (copy / artifacts.GATE_FILE).unlink()
+    for option in ("--calibrate-only", "--gate-only"):
+        assert main(["train", "--model", folder.name, "--out", str(tmp_path), "--data", str(mnist_dir), option]) == 0
+    again = json.loads((copy / artifacts.CARD_FILE).read_text())
+    assert (copy / artifacts.GATE_FILE).is_file()
+    assert {key: value for key, value in again.items() if key != "gate"} == {
+        key: value for key, value in card.items() if key != "gate"
+    }
+    assert again["gate"]["threshold"] == card["gate"]["threshold"]

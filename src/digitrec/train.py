@@ -11,6 +11,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -425,33 +426,44 @@ def write_report(
 
 
 def recalibrate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
-    """Recompute the "unsure" threshold of a trained model from its .keras file and its card's training
-    configuration (same validation split, same augmentation), and write it into the card. Returns it."""
-    card = artifacts.load_card(folder)
-    config = _card_config(card)
-    keras.utils.set_random_seed(config.seed)
-    prepared = prepare_data(config, data_dir)
-    saved = keras.models.load_model(folder / artifacts.KERAS_FILE)
-    count = len(card.get("networks") or [None])
-    networks = [saved] if count == 1 else [saved.get_layer(f"network_{index}") for index in range(1, count + 1)]
-    card["unsure"] = calibrate_unsure(as_model(networks), augmented_validation(prepared, config), prepared.y_val)
-    (folder / artifacts.CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    print(f"{folder.name}: unsure below {card['unsure']['threshold']} (coverage {card['unsure']['coverage']})")
-    return card["unsure"]
+    """Recompute the "unsure" threshold of a trained model from its .keras file (``_update_card``). Returns it."""
+
+    def calibrated(card: dict[str, object], config: TrainConfig, prepared: Prepared) -> dict[str, object]:
+        saved = keras.models.load_model(folder / artifacts.KERAS_FILE)
+        count = len(card.get("networks") or [None])
+        networks = [saved] if count == 1 else [saved.get_layer(f"network_{index}") for index in range(1, count + 1)]
+        return calibrate_unsure(as_model(networks), augmented_validation(prepared, config), prepared.y_val)
+
+    unsure = _update_card(folder, data_dir, "unsure", calibrated)
+    print(f"{folder.name}: unsure below {unsure['threshold']} (coverage {unsure['coverage']})")
+    return unsure
 
 
 def add_gate(folder: Path, data_dir: str | None = None) -> dict[str, object]:
-    """Train the "not a digit" check of a trained model (``fit_gate``) from its card's training configuration
-    (same validation split, same augmentation) and write it beside the model and into the card. Returns it."""
+    """Train the "not a digit" check of a trained model (``fit_gate``) and write it beside the model and into its
+    card (``_update_card``). Returns the card's section."""
     gate.training_fonts()  # fail now, not after preparing the data, where the fonts are missing
+
+    def trained(card: dict[str, object], config: TrainConfig, prepared: Prepared) -> dict[str, object]:
+        return fit_gate(prepared, config, folder, augmented_validation(prepared, config))
+
+    section = _update_card(folder, data_dir, "gate", trained)
+    print(f"{folder.name}: 'not a digit' above {section['threshold']}: flags {section['flagged']}")
+    return section
+
+
+def _update_card(
+    folder: Path, data_dir: str | None, key: str, compute: Callable[[dict, TrainConfig, Prepared], dict]
+) -> dict[str, object]:
+    """Compute one section of a trained model's card anew from the training configuration it records (the same
+    validation split, the same augmentation) and write it into the card. Returns it."""
     card = artifacts.load_card(folder)
-    config = _card_config(card)
+    fields = TrainConfig.__dataclass_fields__
+    config = TrainConfig(**{name: value for name, value in card["training"].items() if name in fields})
     keras.utils.set_random_seed(config.seed)
-    prepared = prepare_data(config, data_dir)
-    card["gate"] = fit_gate(prepared, config, folder, augmented_validation(prepared, config))
+    card[key] = compute(card, config, prepare_data(config, data_dir))
     (folder / artifacts.CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    print(f"{folder.name}: 'not a digit' above {card['gate']['threshold']}: flags {card['gate']['flagged']}")
-    return card["gate"]
+    return card[key]
 
 
 def fit_gate(prepared: Prepared, config: TrainConfig, folder: Path, validation: np.ndarray) -> dict[str, object]:
@@ -464,12 +476,6 @@ def fit_gate(prepared: Prepared, config: TrainConfig, folder: Path, validation: 
     return gate.train_gate(
         prepared.x_train, calibration, {"test digits": prepared.x_test}, augment, folder, config.seed, epochs
     )
-
-
-def _card_config(card: dict[str, object]) -> TrainConfig:
-    """The training configuration a model card records."""
-    fields = TrainConfig.__dataclass_fields__
-    return TrainConfig(**{key: value for key, value in card["training"].items() if key in fields})
 
 
 def train(config: TrainConfig, data_dir: str | None = None, out_dir: str | os.PathLike[str] | None = None) -> dict:
