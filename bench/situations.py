@@ -274,6 +274,44 @@ def phone_photo(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     return samples
 
 
+def desk(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
+    """A desk or table (H, W, 3) darker than paper: dark, grey or wooden, with grain along one direction."""
+    tone = rng.uniform(0.08, 0.5)
+    colour = tone * np.array(((1.0, 0.72, 0.5), (1.0, 1.0, 1.0), (0.9, 0.95, 1.05))[rng.integers(3)], np.float32)
+    streaks = rng.normal(0.0, rng.uniform(0.01, 0.05), (max(2, height // 6), 6)).astype(np.float32)
+    grain = np.asarray(Image.fromarray(streaks, mode="F").resize((width, height), Image.Resampling.BICUBIC))
+    return np.clip(colour * (1.0 + grain[..., np.newaxis] / max(tone, 0.1)), 0.0, 1.0).astype(np.float32)
+
+
+def note_on_table(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """A digit on a sticky note or a scrap of paper lying on a darker desk, photographed from above: the paper a
+    quarter to a half of the frame's shorter side, turned, anywhere in the frame; the desk most of the photo."""
+    samples = []
+    for index, digit in enumerate(pick_digits(split, count, seed, "note_on_table")):
+        rng = image_rng(seed, "note_on_table", index)
+        width, height = PHOTO_SIZES[rng.integers(len(PHOTO_SIZES))]
+        side = rng.uniform(0.25, 0.55) * min(width, height)
+        note_h, note_w = int(side), int(side * rng.uniform(0.8, 1.3))
+        tones = ((0.95, 0.95, 0.93), (0.98, 0.92, 0.45), (0.98, 0.75, 0.8), (0.7, 0.95, 0.7), (0.65, 0.85, 0.98))
+        sheet = paper(note_h, note_w, rng, tint=0.02) * (np.array(tones[rng.integers(len(tones))]) / 0.93)
+        alpha = pen_alpha(split.images[digit], rng.uniform(0.45, 0.75) * note_h, rng)
+        x = int((note_w - alpha.shape[1]) * rng.uniform(0.3, 0.7))
+        y = int((note_h - alpha.shape[0]) * rng.uniform(0.3, 0.7))
+        lay_ink(sheet, alpha, x, y, np.array(PEN_COLOURS[rng.integers(len(PEN_COLOURS))], dtype=np.float32))
+        angle = rng.uniform(-20, 20)
+        turned = [rotate(np.ascontiguousarray(sheet[..., channel], dtype=np.float32), angle) for channel in range(3)]
+        cover = rotate(np.ones((note_h, note_w), np.float32), angle)
+        surface = desk(height, width, rng)
+        left = int(rng.uniform(0.05, 0.95) * (width - cover.shape[1]))
+        top = int(rng.uniform(0.05, 0.95) * (height - cover.shape[0]))
+        window = surface[top : top + cover.shape[0], left : left + cover.shape[1]]
+        window[:] = window * (1 - cover[..., np.newaxis]) + np.stack(turned, axis=-1) * cover[..., np.newaxis]
+        surface *= illumination(height, width, rng, rng.uniform(0.05, 0.3), shadow=rng.random() < 0.3)[..., None]
+        image = finish(ndimage.gaussian_filter(surface, (0.6, 0.6, 0)), rng, rng.uniform(0.01, 0.03))
+        samples.append(Sample(jpeg(image, rng), str(split.labels[digit]), f"{width}x{height}, paper {side:.0f}px"))
+    return samples
+
+
 def ruled_paper(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     """A digit written on ruled paper: the lines cross it or run just above or below, photographed, JPEG."""
     samples = []
@@ -582,6 +620,7 @@ def blank(split: Split | None, count: int, seed: int = SEED) -> list[Sample]:
 Builder = Callable[[Split, int, int], list[Sample]]
 SITUATIONS: dict[str, Builder] = {
     "phone_photo": phone_photo,
+    "note_on_table": note_on_table,
     "ruled_paper": ruled_paper,
     "canvas_transparent": canvas_transparent,
     "scan": scan,

@@ -3,9 +3,10 @@
 This is the one normalisation of the project: training data (MNIST itself) and every upload pass through
 ``normalize_digit``, so the model sees in use what it saw in training. The steps, each a function:
 
-1. ``ink_map``: bring the image to a working size, detect polarity (ink is the minority far from the median),
-   remove uneven lighting and paper tone (a coarse background estimate), suppress noise while keeping
-   anti-aliased edges, and decide whether there is any ink at all ("no digit").
+1. ``ink_map``: bring the image to a working size, detect polarity (ink is the minority far from the median;
+   a sheet lying on a darker table is found and the table painted over), remove uneven lighting and paper tone
+   (a coarse background estimate), suppress noise while keeping anti-aliased edges, and decide whether there
+   is any ink at all ("no digit").
 2. ``find_strokes``: connected components of the ink, without specks, ruled lines and dark borders.
 3. ``fit_mnist``: crop to the digit, normalise stroke width, fit the longer side to 20 px keeping the aspect
    ratio, and place it in 28x28 with its centre of mass at the centre, as MNIST was made.
@@ -52,6 +53,24 @@ POLARITY_TAIL = 0.2
 WHITE_PAPER = 0.85
 POLARITY_CLEARER = 2.0  # where the tones leave the polarity open, one polarity's ink stands out this much more
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
+# A sheet or a note photographed on a darker table, the table most of the photo: the tones alone make the sheet the
+# ink (light on a dark background). The lightest region (above Otsu's threshold) is a sheet with dark marks on it,
+# not a light digit round its loops, when it is a quadrilateral (with what it encloses, at least SHEET_SOLIDITY of
+# the smallest box round it at any angle: a bold light 0 or 8 filled is an ellipse or two, about pi/4 of it),
+# at least SHEET_MIN_SHARE of the photo, clearly lighter than what lies round it (SHEET_MIN_STEP), holds paper
+# broader than any light digit's stroke (SHEET_MIN_PAPER of its longer side, across), and the marks it encloses are
+# drawn with a pen: together at most SHEET_MAX_INK of it, the largest at most SHEET_MAX_PEN of its extent wide (a
+# light digit's loop, the hole of a 0, an 8 or a 4, is about as wide as it is long). A blank sheet is broad, at
+# least SHEET_BLANK_PAPER of its longer side across where a light 1 is a bar.
+SHEET_SOLIDITY = 0.87
+SHEET_ANGLES = np.deg2rad(np.arange(0, 90, 5))  # the angles the box round it is tried at
+SHEET_MIN_SHARE = 0.01
+SHEET_MIN_STEP = 0.15
+SHEET_MIN_PAPER = 0.2
+SHEET_MAX_INK = 0.3
+SHEET_MAX_PEN = 0.5
+SHEET_BLANK_PAPER = 0.5
+SHEET_EDGE = 2  # the sheet's blurred edge, in working pixels, is painted with the table
 # A crop cut to its digit's box (by a program, or by hand without a margin) has ink within CROP_BAND of its longer
 # side (and at least 3 pixels: never MNIST's, whose 20x20 box leaves 8 pixels across) of all four borders, where
 # it passed for a frame, a dark border or what lies beyond a sheet: such a crop is given a margin of its paper,
@@ -217,6 +236,7 @@ class InkMap:
     contrast_floor: float = 0.0
     contrast_full: float = 1.0
     flat_paper: bool = False  # the paper is one exact tone: a drawing or a rendered image, not a photo or a scan
+    sheet: np.ndarray | None = None  # bool (H, W): a sheet found on a darker table, which was painted over
 
     def contrast(self, strength: float) -> float:
         """The real contrast (a share of the way from the paper's tone to full ink) of ink of ``strength``."""
@@ -361,6 +381,91 @@ def _clearer_polarity(work: np.ndarray) -> bool | None:
     return None
 
 
+def _otsu(sample: np.ndarray) -> float | None:
+    """Otsu's threshold of tones in [0, 1]: the one that best parts them into two classes (64 bins); None when
+    they are all of one bin."""
+    counts, edges = np.histogram(sample, bins=64, range=(0.0, 1.0))
+    centres = (edges[:-1] + edges[1:]) / 2
+    below = np.cumsum(counts)[:-1]
+    above = counts.sum() - below
+    below_sum = np.cumsum(counts * centres)[:-1]
+    parted = (below > 0) & (above > 0)
+    if not parted.any():
+        return None
+    below, above, below_sum = below[parted], above[parted], below_sum[parted]
+    means_apart = below_sum / below - (float(np.dot(counts, centres)) - below_sum) / above
+    between = below * above * means_apart**2
+    return float(edges[1:-1][parted][int(between.argmax())])
+
+
+def _width(mask: np.ndarray) -> float:
+    """How wide a mask is where it is widest: twice the largest distance from its pixels to the nearest pixel
+    outside it (beyond its edges too)."""
+    return 2 * float(ndimage.distance_transform_edt(np.pad(mask, 1)).max())
+
+
+def _turned_box_area(mask: np.ndarray) -> float:
+    """The area of the smallest box round a mask's pixels, its sides at any of ``SHEET_ANGLES``."""
+    rows, columns = np.nonzero(mask)
+    cos, sin = np.cos(SHEET_ANGLES)[:, np.newaxis], np.sin(SHEET_ANGLES)[:, np.newaxis]
+    along, across = columns * cos + rows * sin, rows * cos - columns * sin
+    spans = (np.ptp(along, axis=1) + 1) * (np.ptp(across, axis=1) + 1)
+    return float(spans.min())
+
+
+def _sheet_on_table(work: np.ndarray) -> np.ndarray | None:
+    """In a photo (``work``, 0 black .. 1 white) whose tones make light ink of its lightest region, that region
+    where it is a sheet of paper on a darker table with dark marks on it (the ``SHEET_`` constants): the sheet's
+    mask, its blurred edge left out, else None."""
+    threshold = _otsu(_sample(work))
+    if threshold is None:
+        return None
+    light = work > threshold
+    labels, regions, areas = _components(light)
+    if len(regions) == 0:
+        return None
+    largest = int(areas[1:].argmax()) + 1
+    region = regions[largest - 1]
+    paper = labels[region] == largest
+    sheet = ndimage.binary_fill_holes(paper)
+    area = np.count_nonzero(sheet)
+    if area < SHEET_MIN_SHARE * work.size or area == work.size or area < SHEET_SOLIDITY * _turned_box_area(sheet):
+        return None
+    marks = sheet & ~light[region]
+    if np.count_nonzero(marks) > SHEET_MAX_INK * area:
+        return None
+    broad = _width(paper) / max(sheet.shape)
+    if broad < SHEET_MIN_PAPER or (not marks.any() and broad < SHEET_BLANK_PAPER):
+        return None
+    if marks.any():
+        mark_labels, mark_regions, mark_areas = _components(marks)
+        biggest = int(mark_areas[1:].argmax()) + 1
+        mark = mark_labels[mark_regions[biggest - 1]] == biggest
+        if _width(mark) > SHEET_MAX_PEN * max(mark.shape):
+            return None
+    whole = np.zeros(work.shape, dtype=bool)
+    whole[region] = sheet
+    if stats.median(work[region][sheet]) - stats.median(work[~whole]) < SHEET_MIN_STEP:
+        return None
+    inside = ndimage.binary_erosion(whole, iterations=SHEET_EDGE)
+    return inside if inside.any() else None
+
+
+def beyond_sheet_painted(gray: np.ndarray, ink: InkMap, origin: tuple[float, float], step: float) -> np.ndarray:
+    """A part of a photo (``gray``) with what lies beyond the sheet that ``ink`` found on a table painted over with
+    the sheet's tone, as ``ink_map`` did: the part's pixel (row, column) lies at ``origin`` + (row, column) *
+    ``step`` in the image ``ink`` was made from (its pixels). The part as it is where ``ink`` found no sheet."""
+    if ink.sheet is None:
+        return gray
+    height, width = ink.sheet.shape
+    rows = ((origin[0] + (np.arange(gray.shape[0]) + 0.5) * step) / ink.scale).astype(int)
+    columns = ((origin[1] + (np.arange(gray.shape[1]) + 0.5) * step) / ink.scale).astype(int)
+    on_sheet = ink.sheet[np.ix_(np.clip(rows, 0, height - 1), np.clip(columns, 0, width - 1))]
+    if on_sheet.all() or not on_sheet.any():
+        return gray
+    return np.where(on_sheet, gray, np.float32(stats.median(gray[on_sheet])))
+
+
 def _neighbour_noise(image: np.ndarray) -> float:
     """The noise of an image as its neighbouring pixels along the rows differ (the median absolute difference,
     scaled to a normal distribution's sigma): the grain, whatever share of the image the ink covers."""
@@ -404,17 +509,22 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         # out of its background more clearly; failing that, judge by the paper's tone.
         clearer = _clearer_polarity(work) if photo else None
         inverted = bool(median > 0.5) if clearer is None else clearer
+    sheet = _sheet_on_table(work) if photo and canvas is None and not inverted else None
+    if sheet is not None:
+        # Dark ink on a sheet lying on a table: the table is painted over with the sheet's tone, the paper's.
+        inverted, median = True, stats.median(work[sheet])
+        work = np.where(sheet, work, np.float32(median))
     ink = 1.0 - work if inverted else work.copy()
     paper = 1.0 - median if inverted else median
     flat_paper = False
     if photo:
         # Paper of one exact tone is its own background.
-        flat_paper = canvas is not None or _flat_paper(_sample(ink), paper)
+        flat_paper = canvas is not None or (sheet is None and _flat_paper(_sample(ink), paper))
         ink = _lit_evenly(ink, np.float32(paper) if flat_paper else _background(ink))
 
-    # Noise is measured before clipping, where it is still symmetric around the paper's level. (A canvas of two
-    # exact tones has none, and its strokes may be most of it.)
-    sample = _sample(ink)
+    # Noise is measured before clipping, where it is still symmetric around the paper's level (on the sheet alone
+    # where the table was painted over). (A canvas of two exact tones has none, and its strokes may be most of it.)
+    sample = _sample(ink) if sheet is None else ink[sheet]
     level, sigma = _noise(sample) if canvas is None else (0.0, 0.0)
     ink_before_clip = ink
     ink = np.clip(ink, 0.0, 1.0)  # a copy: ``sample`` keeps the tones below the paper's level
@@ -449,6 +559,7 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         contrast_floor=floor,
         contrast_full=max(strong, floor + 1e-3),
         flat_paper=flat_paper,
+        sheet=sheet,
     )
 
 

@@ -19,6 +19,7 @@ from digitrec.normalize import (
     MNIST_SIDE,
     WORK_SIDE,
     Normalized,
+    beyond_sheet_painted,
     border_margin,
     find_strokes,
     ink_map,
@@ -321,7 +322,8 @@ class Recognizer:
         margin = CLOSER_LOOK_MARGIN * max(w, h)
         around = (x - margin, y - margin, w + 2 * margin, h + 2 * margin)
         region = imaging.decode_region(data, source_box(around, scale), max_pixels=self.max_pixels, side=WORK_SIDE)
-        closer = normalize_digit(region.gray)
+        origin = (region.box[1] / scale, region.box[0] / scale)
+        closer = normalize_digit(beyond_sheet_painted(region.gray, normalized.ink, origin, region.scale / scale))
         if closer is None:
             return None
         inside = source_box(closer.box, region.scale)
