@@ -1050,3 +1050,31 @@ def test_a_bold_light_digit_on_a_dark_photo_is_no_sheet(kind):
     # strokes, and filled it is no quadrilateral; a light bar is too narrow for a blank sheet.
     ink = normalize.ink_map(light_marks(kind))
     assert not ink.inverted and ink.sheet is None
+
+
+def circled(digit: np.ndarray, width: int = 4, tone: int = 110, closed: bool = True) -> np.ndarray:
+    """A digit (floats, dark on white, 200x200) in a photo with a loop drawn round it, finer and fainter."""
+    photo = Image.new("L", (320, 320), 255)
+    photo.paste(Image.fromarray((255 * digit).astype(np.uint8)), (60, 60))
+    sweep = 360 if closed else 300
+    ImageDraw.Draw(photo).arc([(70, 60), (250, 270)], 40, 40 + sweep, fill=tone, width=width)
+    return with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=2)
+
+
+def test_a_loop_drawn_round_a_digit_is_not_part_of_it():
+    # The loop was the digit's largest stroke: a circled 7 was read as a 0. Drawn fainter than the 7, the loop
+    # breaks into arcs at the working size and is traced in its faint ink.
+    alone = normalize.normalize_digit(with_noise(np.pad(seven(), 60, constant_values=1.0), seed=2))
+    result = normalize.normalize_digit(circled(seven()))
+    assert result is not None
+    assert abs(result.box[2] - alone.box[2]) <= 4 and abs(result.box[3] - alone.box[3]) <= 4
+    assert similarity(result.image, alone.image) > 0.95
+
+
+def test_a_dotted_zero_keeps_its_loop():
+    photo = Image.new("L", (320, 320), 255)
+    draw = ImageDraw.Draw(photo)
+    draw.ellipse([(110, 60), (210, 260)], outline=0, width=14)
+    draw.ellipse([(152, 150), (168, 170)], fill=0)  # the dot, a tenth of the inside's height
+    result = normalize.normalize_digit(with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=3))
+    assert result is not None and result.box[3] >= 195

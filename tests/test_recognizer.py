@@ -435,3 +435,24 @@ def test_a_faint_thin_number_on_a_large_scan_is_read(recognizer):
         _draw_thin(ImageDraw.Draw(image), digit, x, 380, stroke=3)
     reading = recognizer.read_number(_scanned(image))
     assert reading.number == "710"
+
+
+@pytest.mark.parametrize("digit", ["7", "1"])
+def test_a_circled_digit_on_a_photo_is_read(recognizer, digit):
+    # A loop drawn round an answer was read with it as a 0.
+    photo = Image.new("RGB", (640, 480), (235, 232, 225))
+    photo.paste(drawn_digit(digit, size=200, paper=235).convert("RGB"), (220, 140))
+    ImageDraw.Draw(photo).ellipse([(225, 130), (415, 350)], outline=(60, 60, 90), width=5)
+    prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
+    assert prediction.digit == int(digit) and prediction.status == OK
+
+
+def test_a_digit_on_a_note_lying_on_a_dark_table_is_read(recognizer):
+    # The note was taken for a light mark on the dark table, a filled square: read as a 0.
+    photo = Image.new("RGB", (1024, 768), (70, 50, 35))
+    note = Image.new("RGB", (260, 260), (250, 235, 120))
+    ImageDraw.Draw(note).line([(80, 60), (180, 60), (115, 200)], fill=(20, 20, 70), width=12, joint="curve")
+    photo.paste(note.rotate(8, expand=True, fillcolor=(70, 50, 35)), (600, 120))
+    prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
+    assert prediction.digit == 7 and prediction.status == OK
+    assert recognizer.read_number(encode(photo, "JPEG", quality=85)).number == "7"

@@ -71,6 +71,10 @@ SHEET_MAX_INK = 0.3
 SHEET_MAX_PEN = 0.5
 SHEET_BLANK_PAPER = 0.5
 SHEET_EDGE = 2  # the sheet's blurred edge, in working pixels, is painted with the table
+RING_HELD = 0.3  # a loop round a stroke this share of its inside's height tall or more is drawn round a digit
+RING_MIN_SIDE = 8
+RING_INK = 0.1
+RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
 # A crop cut to its digit's box (by a program, or by hand without a margin) has ink within CROP_BAND of its longer
 # side (and at least 3 pixels: never MNIST's, whose 20x20 box leaves 8 pixels across) of all four borders, where
 # it passed for a frame, a dark border or what lies beyond a sheet: such a crop is given a margin of its paper,
@@ -1458,12 +1462,43 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
         strokes = [s for s in strokes if not is_frame(s)]
     if not strokes:
         return labels, []
+    if one_digit:
+        strokes = _without_rings(ink, labels, strokes)
     if one_digit and photo:
         # A solid round mark standing apart (a punched hole, a magnet, a pin's head) is no pen stroke. Next to
         # other ink it may be a piece of a bold digit that a ruled line cut off, and stays.
         strokes = [s for s in strokes if not (_is_blob(labels, s) and _apart(s, strokes))] or strokes
     strokes.sort(key=lambda s: s.area, reverse=True)
     return labels, strokes if keep_specks else without_specks(strokes)[0]
+
+
+def _without_rings(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
+    """The strokes without a loop drawn round the digit (a circled answer, a round cell): a loop whose inside holds
+    another stroke at least RING_HELD of the inside's height tall, with room round it (RING_GAP). A digit's own
+    loop holds nothing so tall (a dotted zero's dot is a tenth of it), and an outline glyph's outer contour holds
+    its inner one only a stroke's width away all round. A loop drawn finer or fainter than the digit breaks into
+    arcs: it is traced in its faint ink too (RING_INK), the strokes along it going with it."""
+    if len(strokes) < 2:
+        return strokes
+    loops = ndimage.label(ink.mask | (ink.ink > RING_INK), structure=EIGHT_CONNECTED)[0]
+    loop_of = np.zeros(int(labels.max()) + 1, dtype=np.int64)
+    loop_of[labels.ravel()] = loops.ravel()  # each stroke lies in one loop's ink
+    rings = set()
+    for loop, region in enumerate(ndimage.find_objects(loops), start=1):
+        if region is None or min(region[0].stop - region[0].start, region[1].stop - region[1].start) < RING_MIN_SIDE:
+            continue
+        own = loops[region] == loop
+        inside = ndimage.binary_fill_holes(own) & ~own
+        inside_labels = set(np.unique(labels[region][inside]).tolist())
+        held = [s for s in strokes if s.label in inside_labels and loop_of[s.label] != loop]
+        rows = np.flatnonzero(inside.any(axis=1))
+        if not held or max(s.box[3] for s in held) < RING_HELD * (rows[-1] - rows[0] + 1):
+            continue
+        # An outline glyph's outer contour holds its inner one a stroke's width inside it all round.
+        gap = inside & ~ndimage.binary_fill_holes(np.isin(labels[region], [s.label for s in held]))
+        if _width(gap) >= RING_GAP * max(own.shape):
+            rings.add(loop)
+    return [stroke for stroke in strokes if loop_of[stroke.label] not in rings] if rings else strokes
 
 
 def _apart(stroke: Stroke, strokes: list[Stroke]) -> bool:
