@@ -1078,3 +1078,13 @@ def test_a_dotted_zero_keeps_its_loop():
     draw.ellipse([(152, 150), (168, 170)], fill=0)  # the dot, a tenth of the inside's height
     result = normalize.normalize_digit(with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=3))
     assert result is not None and result.box[3] >= 195
+
+
+def test_a_line_drawn_under_a_digit_is_not_part_of_it():
+    # A flat stroke near a digit joins it (a 5's bar, a piece of it a ruled line cut off): an underline made a 7 a 2.
+    alone = normalize.normalize_digit(with_noise(np.pad(seven(), 60, constant_values=1.0), seed=2))
+    photo = Image.fromarray((255 * np.pad(seven(), 60, constant_values=1.0)).astype(np.uint8))
+    ImageDraw.Draw(photo).line([(110, 228), (220, 232)], fill=0, width=10)
+    result = normalize.normalize_digit(with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=2))
+    assert result is not None and result.box[3] <= alone.box[3] + 4
+    assert similarity(result.image, alone.image) > 0.95

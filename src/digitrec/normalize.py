@@ -73,6 +73,7 @@ SHEET_BLANK_PAPER = 0.5
 SHEET_EDGE = 2  # the sheet's blurred edge, in working pixels, is painted with the table
 RING_HELD = 0.3  # a loop round a stroke this share of its inside's height tall or more is drawn round a digit
 RING_MIN_SIDE = 8
+UNDERLINE_SPAN = 0.6  # a flat stroke below a digit and this share of its width long underlines it
 RING_INK = 0.1
 RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
 # A crop cut to its digit's box (by a program, or by hand without a margin) has ink within CROP_BAND of its longer
@@ -1580,7 +1581,8 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
     Growing step by step keeps a digit whole when it is drawn in several strokes (a 5's bar, a 4 in two
     strokes) or cut into pieces where a ruled line crossed it. A flat piece (a 5's bar, or what a ruled line
     left) joins the digit it is near but does not reach further for it: pieces of lines would chain a digit to
-    every mark along them.
+    every mark along them. Nor does a line drawn under the digit, wholly below it and most of its width long:
+    no digit has a flat stroke apart from it there (a 2's base is drawn down to from its curve).
     """
     chosen, rest = [strokes[0]], strokes[1:]
     grew = True
@@ -1588,11 +1590,21 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
         core = [stroke for stroke in chosen if not is_flat(stroke.box)] or chosen
         x, y, w, h = union_box([stroke.box for stroke in core])
         reach = 0.35 * max(w, h)
-        near = [s for s in rest if box_gap(s.box, (x, y, w, h)) <= reach]
+        upright = core is not chosen
+        near = [
+            s
+            for s in rest
+            if box_gap(s.box, (x, y, w, h)) <= reach and not (upright and _underlines(s.box, (x, y, w, h)))
+        ]
         grew = bool(near)
         chosen += near
         rest = [s for s in rest if s not in near]
     return chosen
+
+
+def _underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int]) -> bool:
+    """Whether a stroke's box is a line drawn under a digit's box: flat, wholly below it and most of its width."""
+    return is_flat(box) and box[1] >= digit[1] + digit[3] and box[2] >= UNDERLINE_SPAN * digit[2]
 
 
 def is_flat(box: tuple[int, int, int, int]) -> bool:
