@@ -312,6 +312,57 @@ def note_on_table(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     return samples
 
 
+def marked(split: Split, count: int, seed: int, situation: str, mark: Callable[..., None]) -> list[Sample]:
+    """A digit photographed as ``phone_photo``'s, with a pen's mark ``mark(draw, digit_box, rng)`` drawn by it."""
+    samples = []
+    for index, digit in enumerate(pick_digits(split, count, seed, situation)):
+        rng = image_rng(seed, situation, index)
+        alpha = pen_alpha(split.images[digit], 200, rng)
+        height, width = alpha.shape
+        pad = height // 2
+        canvas = Image.new("F", (width + 2 * pad, height + 2 * pad), 0.0)
+        mark(ImageDraw.Draw(canvas), (pad, pad, width, height), rng)
+        ink = np.asarray(canvas, dtype=np.float32).copy()
+        window = ink[pad : pad + height, pad : pad + width]
+        np.maximum(window, alpha, out=window)
+        image = photo_of(cropped(ink), rng, share=(0.2, 0.45))
+        samples.append(Sample(jpeg(image, rng), str(split.labels[digit]), f"{image.width}x{image.height}"))
+    return samples
+
+
+def draw_loop(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rng: np.random.Generator) -> None:
+    """A loop drawn round a digit's frame by hand: a wobbly ellipse, closed with a little overlap, a pen as fine
+    as a ballpoint's to as broad as the digit's."""
+    x, y, w, h = box
+    centre_x, centre_y = x + w / 2 + rng.uniform(-5, 5), y + h / 2 + rng.uniform(-5, 5)
+    radius_x, radius_y = w / 2 + rng.uniform(0.1, 0.45) * h, h / 2 + rng.uniform(0.1, 0.45) * h
+    start = rng.uniform(0, 2 * np.pi)
+    turn = np.linspace(start, start + 2 * np.pi * rng.uniform(1.0, 1.12), 200)
+    wobble = 1 + 0.04 * np.sin(3 * turn + rng.uniform(0, 2 * np.pi))
+    points = list(zip(centre_x + radius_x * wobble * np.cos(turn), centre_y + radius_y * wobble * np.sin(turn)))
+    draw.line(points, fill=1.0, width=int(rng.uniform(6, 20)), joint="curve")
+
+
+def draw_underline(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rng: np.random.Generator) -> None:
+    """A line drawn under a digit by hand, a little slanted, from about its left to about its right (MNIST's ink
+    ends about a seventh of its frame above the frame's foot: the line may touch a descending stroke)."""
+    x, y, w, h = box
+    below = y + h * rng.uniform(0.9, 1.05)
+    left, right = x + rng.uniform(-0.1, 0.15) * w, x + w * rng.uniform(0.85, 1.1)
+    width = int(rng.uniform(6, 14))
+    draw.line([(left, below + rng.uniform(-6, 6)), (right, below + rng.uniform(-6, 6))], fill=1.0, width=width)
+
+
+def circled(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """A digit circled by hand (an answer picked out), photographed: the loop may touch the digit."""
+    return marked(split, count, seed, "circled", draw_loop)
+
+
+def underlined(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """A digit underlined by hand, photographed: the line may touch its foot."""
+    return marked(split, count, seed, "underlined", draw_underline)
+
+
 def ruled_paper(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     """A digit written on ruled paper: the lines cross it or run just above or below, photographed, JPEG."""
     samples = []
@@ -621,6 +672,8 @@ Builder = Callable[[Split, int, int], list[Sample]]
 SITUATIONS: dict[str, Builder] = {
     "phone_photo": phone_photo,
     "note_on_table": note_on_table,
+    "circled": circled,
+    "underlined": underlined,
     "ruled_paper": ruled_paper,
     "canvas_transparent": canvas_transparent,
     "scan": scan,

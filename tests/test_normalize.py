@@ -762,8 +762,10 @@ def hollow(gray: np.ndarray, contour_px: int = 2) -> np.ndarray:
         [("line", [(60, 40), (140, 40), (95, 165)], 22)],
         [("line", [(80, 50), (105, 30), (105, 170)], 22)],
         [("ellipse", [55, 30, 145, 170], 24)],  # a hollow 0: its stroke is filled, its loop stays open
+        # A hollow 6: its outline holds its loop's inner contour, off its middle: no loop drawn round a digit.
+        [("line", [(125, 25), (80, 110)], 22), ("ellipse", [65, 95, 140, 170], 22)],
     ],
-    ids=["7", "1", "0"],
+    ids=["7", "1", "0", "6"],
 )
 def test_a_hollow_glyph_is_read_as_its_solid_strokes(shapes):
     solid = normalize.normalize_digit(drawn(shapes)).image

@@ -456,3 +456,17 @@ def test_a_digit_on_a_note_lying_on_a_dark_table_is_read(recognizer):
     prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
     assert prediction.digit == 7 and prediction.status == OK
     assert recognizer.read_number(encode(photo, "JPEG", quality=85)).number == "7"
+
+
+def test_an_outline_six_in_a_photo_is_not_read_as_its_loop(recognizer):
+    # femkeklaver draws a 6 as an outline round its stem and loop, holding the loop's inner contour: that outline
+    # was taken for a loop drawn round a digit, and the contour alone read as a 0. (Image 106 of typed_handwriting
+    # at seed SEED + 2, rebuilt alone.)
+    from bench import situations
+
+    font = situations.FONT_DIR / "truetype/femkeklaver/femkeklaver.ttf"
+    if not font.is_file():
+        pytest.skip("femkeklaver is not installed (make system-deps)")
+    rng = situations.image_rng(situations.SEED + 2, "typed_handwriting", 106)
+    alpha = situations.glyph_alpha("6", font, int(rng.integers(20, 160)))
+    assert recognizer.predict(situations.jpeg(situations.photo_of(alpha, rng, share=(0.1, 0.35)), rng)).digit == 6

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
+from scipy import ndimage, spatial
 
 from digitrec import resample, stats
 
@@ -72,9 +72,11 @@ SHEET_MAX_PEN = 0.5
 SHEET_BLANK_PAPER = 0.5
 SHEET_EDGE = 2  # the sheet's blurred edge, in working pixels, is painted with the table
 RING_HELD = 0.3  # a loop round a stroke this share of its inside's height tall or more is drawn round a digit
+RING_OFF_CENTRE = 0.15  # ... in the middle of it: the strokes' centre at most this share of it off its centre
 RING_MIN_SIDE = 8
 UNDERLINE_SPAN = 0.6  # a flat stroke below a digit and this share of its width long underlines it
 RING_INK = 0.1
+RING_SOLIDITY = 0.9  # ... and is convex: filled, at least this share of its convex hull
 RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
 # A crop cut to its digit's box (by a program, or by hand without a margin) has ink within CROP_BAND of its longer
 # side (and at least 3 pixels: never MNIST's, whose 20x20 box leaves 8 pixels across) of all four borders, where
@@ -1473,12 +1475,24 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     return labels, strokes if keep_specks else without_specks(strokes)[0]
 
 
+def _convex(mask: np.ndarray) -> bool:
+    """Whether a filled shape is nearly convex: at least RING_SOLIDITY of its convex hull (through its pixels'
+    centres, so a small shape's pixels can count for more than its hull)."""
+    points = np.argwhere(mask)
+    try:
+        hull = spatial.ConvexHull(points)
+    except spatial.QhullError:  # all in a line
+        return False
+    return len(points) >= RING_SOLIDITY * hull.volume
+
+
 def _without_rings(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
-    """The strokes without a loop drawn round the digit (a circled answer, a round cell): a loop whose inside holds
-    another stroke at least RING_HELD of the inside's height tall, with room round it (RING_GAP). A digit's own
-    loop holds nothing so tall (a dotted zero's dot is a tenth of it), and an outline glyph's outer contour holds
-    its inner one only a stroke's width away all round. A loop drawn finer or fainter than the digit breaks into
-    arcs: it is traced in its faint ink too (RING_INK), the strokes along it going with it."""
+    """The strokes without a loop drawn round the digit (a circled answer, a round cell): a convex loop
+    (RING_SOLIDITY) whose inside holds other strokes in its middle (RING_OFF_CENTRE), at least RING_HELD of the
+    inside's height tall, with room round them (RING_GAP). A digit's own loop holds nothing so tall (a dotted
+    zero's dot is a tenth of it); an outline glyph's outer contour holds its inner one a stroke's width away all
+    round, or off its middle (a 6's loop). A loop drawn finer or fainter than the digit breaks into arcs: it is
+    traced in its faint ink too (RING_INK), the strokes along it going with it."""
     if len(strokes) < 2:
         return strokes
     loops = ndimage.label(ink.mask | (ink.ink > RING_INK), structure=EIGHT_CONNECTED)[0]
@@ -1492,12 +1506,18 @@ def _without_rings(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> li
         inside = ndimage.binary_fill_holes(own) & ~own
         inside_labels = set(np.unique(labels[region][inside]).tolist())
         held = [s for s in strokes if s.label in inside_labels and loop_of[s.label] != loop]
-        rows = np.flatnonzero(inside.any(axis=1))
+        rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
         if not held or max(s.box[3] for s in held) < RING_HELD * (rows[-1] - rows[0] + 1):
             continue
-        # An outline glyph's outer contour holds its inner one a stroke's width inside it all round.
+        x, y, w, h = union_box([s.box for s in held])
+        off_x = abs(x + w / 2 - region[1].start - (columns[0] + columns[-1] + 1) / 2) / (columns[-1] - columns[0] + 1)
+        off_y = abs(y + h / 2 - region[0].start - (rows[0] + rows[-1] + 1) / 2) / (rows[-1] - rows[0] + 1)
+        if max(off_x, off_y) > RING_OFF_CENTRE:
+            continue
+        # An outline glyph's outer contour holds its inner one a stroke's width inside it all round, or is the
+        # digit's shape round its loop (a 6's, with the hook of its stem): a loop drawn round a digit is convex.
         gap = inside & ~ndimage.binary_fill_holes(np.isin(labels[region], [s.label for s in held]))
-        if _width(gap) >= RING_GAP * max(own.shape):
+        if _width(gap) >= RING_GAP * max(own.shape) and _convex(own | inside):
             rings.add(loop)
     return [stroke for stroke in strokes if loop_of[stroke.label] not in rings] if rings else strokes
 
