@@ -1595,14 +1595,15 @@ def union_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, in
     return left, top, right - left, bottom - top
 
 
-def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
+def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[Stroke]:
     """The strokes of the main digit: the largest stroke and, step by step, those close to what is chosen.
 
     Growing step by step keeps a digit whole when it is drawn in several strokes (a 5's bar, a 4 in two
     strokes) or cut into pieces where a ruled line crossed it. A flat piece (a 5's bar, or what a ruled line
     left) joins the digit it is near but does not reach further for it: pieces of lines would chain a digit to
-    every mark along them. Nor does a line drawn under the digit, wholly below it and most of its width long:
-    no digit has a flat stroke apart from it there (a 2's base is drawn down to from its curve).
+    every mark along them. With ``underlined`` (a photo or a drawing, not a crop such as MNIST's: there a 3's
+    lower bowl can be a flat stroke apart), nor does a line drawn under the digit, wholly below it and most of its
+    width long: a 2's base is drawn down to from its curve.
     """
     chosen, rest = [strokes[0]], strokes[1:]
     grew = True
@@ -1610,7 +1611,7 @@ def digit_strokes(strokes: list[Stroke]) -> list[Stroke]:
         core = [stroke for stroke in chosen if not is_flat(stroke.box)] or chosen
         x, y, w, h = union_box([stroke.box for stroke in core])
         reach = 0.35 * max(w, h)
-        upright = core is not chosen
+        upright = underlined and core is not chosen
         near = [
             s
             for s in rest
@@ -1959,8 +1960,12 @@ def normalize_digit(
     if ink is None:
         return None
     labels, strokes = find_strokes(ink, one_digit=True)
+    # Where lines were taken out (ink left out across half the image or more: ruled or squared paper), a digit's
+    # flat base lying on one is left below the rest of it as an underline would be: it stays with the digit.
+    lined = np.count_nonzero((ink.mask & (labels == 0)).any(axis=0)) >= LINE_MIN_FRACTION * labels.shape[1]
+    underlined = max(ink.ink.shape) > SMALL_IMAGE_SIDE and not lined
     while strokes:
-        chosen = digit_strokes(strokes)
+        chosen = digit_strokes(strokes, underlined=underlined)
         box = union_box([stroke.box for stroke in chosen])
         upright = [stroke for stroke in chosen if not is_flat(stroke.box)]
         if is_flat(box) and upright:
