@@ -1090,3 +1090,15 @@ def test_a_line_drawn_under_a_digit_is_not_part_of_it():
     result = normalize.normalize_digit(with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=2))
     assert result is not None and result.box[3] <= alone.box[3] + 4
     assert similarity(result.image, alone.image) > 0.95
+
+
+def test_a_note_half_in_shadow_on_a_table_is_still_found():
+    # The shadow left the note's lit part alone above Otsu's threshold: no quadrilateral, and the note was read as
+    # a light mark. The sheet is looked for again above a threshold halfway down to the table's tone.
+    image = note_on_a_table(table=0.3)
+    rows, cols = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
+    image = image * np.where(cols + 0.5 * rows > 560, 0.5, 1.0).astype(np.float32)  # a shadow's edge across the note
+    ink = normalize.ink_map(image)
+    assert ink.inverted and ink.sheet is not None
+    result = normalize.normalize_digit(image)
+    assert result is not None and 400 <= result.box[0] <= 470 and result.box[3] <= 150

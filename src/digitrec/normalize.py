@@ -423,10 +423,21 @@ def _turned_box_area(mask: np.ndarray) -> float:
 def _sheet_on_table(work: np.ndarray) -> np.ndarray | None:
     """In a photo (``work``, 0 black .. 1 white) whose tones make light ink of its lightest region, that region
     where it is a sheet of paper on a darker table with dark marks on it (the ``SHEET_`` constants): the sheet's
-    mask, its blurred edge left out, else None."""
+    mask, its blurred edge left out, else None. The region is what lies above Otsu's threshold or, failing that,
+    above the tone halfway down to the darker class's median (a shadow across the sheet leaves its lit part alone
+    above the first)."""
     threshold = _otsu(_sample(work))
     if threshold is None:
         return None
+    sheet = _sheet_above(work, threshold)
+    if sheet is None:
+        darker = work[work <= threshold]
+        sheet = _sheet_above(work, (threshold + stats.median(darker)) / 2) if darker.size else None
+    return sheet
+
+
+def _sheet_above(work: np.ndarray, threshold: float) -> np.ndarray | None:
+    """``_sheet_on_table``'s sheet, made of what lies above ``threshold``."""
     light = work > threshold
     labels, regions, areas = _components(light)
     if len(regions) == 0:
