@@ -71,13 +71,6 @@ SHEET_MAX_INK = 0.3
 SHEET_MAX_PEN = 0.5
 SHEET_BLANK_PAPER = 0.5
 SHEET_EDGE = 2  # the sheet's blurred edge, in working pixels, is painted with the table
-RING_HELD = 0.3  # a loop round a stroke this share of its inside's height tall or more is drawn round a digit
-RING_OFF_CENTRE = 0.15  # ... in the middle of it: the strokes' centre at most this share of it off its centre
-RING_MIN_SIDE = 8
-UNDERLINE_SPAN = 0.6  # a flat stroke below a digit and this share of its width long underlines it
-RING_INK = 0.1
-RING_SOLIDITY = 0.9  # ... and is convex: filled, at least this share of its convex hull
-RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
 # A crop cut to its digit's box (by a program, or by hand without a margin) has ink within CROP_BAND of its longer
 # side (and at least 3 pixels: never MNIST's, whose 20x20 box leaves 8 pixels across) of all four borders, where
 # it passed for a frame, a dark border or what lies beyond a sheet: such a crop is given a margin of its paper,
@@ -175,6 +168,15 @@ BLOB_ASPECT = 1.4
 BLOB_SOLIDITY = 0.6
 BLOB_WIDTH = 0.4
 SOLID_MARK_MAX_SHARE = 0.1  # ... and a punched hole is at most this share of a photographed sheet's longer side
+# A loop drawn round a digit (a circled answer, a round cell) is no part of it (``_without_rings``): a loop at least
+# RING_MIN_SIDE working pixels across, traced in ink from RING_INK (a fine loop breaks into arcs in the mask), ...
+RING_MIN_SIDE = 8
+RING_INK = 0.1
+RING_HELD = 0.3  # ... round strokes this share of its inside's height tall or more
+RING_OFF_CENTRE = 0.15  # ... in the middle of it: the strokes' centre at most this share of it off its centre
+RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
+RING_SOLIDITY = 0.9  # ... and convex: filled, at least this share of its convex hull
+UNDERLINE_SPAN = 0.6  # a flat stroke wholly below a digit and this share of its width long underlines it
 # A solid object coming into a photo from beyond its edge (a thumb, a finger) is no digit. The lighting correction
 # takes its middle for background and leaves its rim, a broad crescent open to the edge (its stroke at least
 # EDGE_BLOB_RIM of its longer side wide: 0.11-0.32 for thumbs, where the lines of a sheet's grid joined into one mark
@@ -1971,10 +1973,9 @@ def normalize_digit(
     if ink is None:
         return None
     labels, strokes = find_strokes(ink, one_digit=True)
-    # Where lines were taken out (ink left out across half the image or more: ruled or squared paper), a digit's
-    # flat base lying on one is left below the rest of it as an underline would be: it stays with the digit.
-    lined = np.count_nonzero((ink.mask & (labels == 0)).any(axis=0)) >= LINE_MIN_FRACTION * labels.shape[1]
-    underlined = max(ink.ink.shape) > SMALL_IMAGE_SIDE and not lined
+    # Not in crops of MNIST's size, nor where lines were taken out (``_lines_taken_out``): a digit's flat base lying
+    # on one is left below the rest of it as an underline would be, and stays with the digit.
+    underlined = len(strokes) > 1 and max(ink.ink.shape) > SMALL_IMAGE_SIDE and not _lines_taken_out(ink, labels)
     while strokes:
         chosen = digit_strokes(strokes, underlined=underlined)
         box = union_box([stroke.box for stroke in chosen])
@@ -1994,6 +1995,12 @@ def normalize_digit(
     crop, _ = crop_strokes(ink, labels, chosen, box)
     x, y, w, h = source_box(box, ink.scale)
     return Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink)  # in the image as it came
+
+
+def _lines_taken_out(ink: InkMap, labels: np.ndarray) -> bool:
+    """Whether ``find_strokes`` left out ink (its ``labels``) across half the image's width or more: ruled or
+    squared paper's lines."""
+    return np.count_nonzero((ink.mask & (labels == 0)).any(axis=0)) >= LINE_MIN_FRACTION * labels.shape[1]
 
 
 def normalize_mnist(images: np.ndarray) -> np.ndarray:
