@@ -561,10 +561,23 @@ def number_draws(
 
 def numbers(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     """Numbers of 2 to 10 MNIST digits written left to right on paper, photographed or scanned."""
+    return numbers_on_paper(split, count, seed, "numbers")
+
+
+def numbers_underlined(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """``numbers``, with a line drawn under the whole number by hand (a total picked out): it may touch the feet
+    of the digits written lowest."""
+    return numbers_on_paper(split, count, seed, "numbers_underlined", underlined=True)
+
+
+def numbers_on_paper(split: Split, count: int, seed: int, situation: str, underlined: bool = False) -> list[Sample]:
+    """Numbers of 2 to 10 MNIST digits written on paper, photographed or scanned, maybe underlined."""
     samples = []
-    for rng, chosen in number_draws(split, count, seed, "numbers"):
+    for rng, chosen in number_draws(split, count, seed, situation):
         height = rng.uniform(50, 110)
         strip, gaps = number_strip([split.images[i] for i in chosen], rng, height)
+        if underlined:
+            strip = underline_strip(strip, height, rng)
         margin_x, margin_y = int(rng.uniform(0.3, 1.5) * height), int(rng.uniform(0.3, 1.0) * height)
         surface = paper(strip.shape[0] + 2 * margin_y, strip.shape[1] + 2 * margin_x, rng, tone=rng.uniform(0.88, 0.97))
         colour = np.array(PEN_COLOURS[rng.integers(len(PEN_COLOURS))], dtype=np.float32)
@@ -576,6 +589,23 @@ def numbers(split: Split, count: int, seed: int = SEED) -> list[Sample]:
         note = "touching" if "touching" in gaps else "small gap" if "small" in gaps else "clear gaps"
         samples.append(Sample(data, label, note))
     return samples
+
+
+def underline_strip(strip: np.ndarray, height: float, rng: np.random.Generator) -> np.ndarray:
+    """A number's strip (``number_strip``) with a line drawn by hand under it, a little slanted, from about its
+    left to about its right: up to a sixth of a digit above the lowest frame's foot (MNIST's
+    ink ends about a seventh of its frame above the frame's foot), so it may touch the digits written lowest."""
+    below = strip.shape[0] + rng.uniform(-0.16, 0.0) * height
+    pad = int(0.3 * height)
+    canvas = Image.new("F", (strip.shape[1] + 2 * pad, strip.shape[0] + 2 * pad), 0.0)
+    left, right = pad + rng.uniform(-0.2, 0.1) * height, pad + strip.shape[1] + rng.uniform(-0.1, 0.2) * height
+    tilt = rng.uniform(-0.06, 0.06) * height
+    width = max(2, int(rng.uniform(0.03, 0.07) * height))
+    ImageDraw.Draw(canvas).line([(left, pad + below - tilt), (right, pad + below + tilt)], fill=1.0, width=width)
+    ink = np.asarray(canvas, dtype=np.float32).copy()
+    window = ink[pad : pad + strip.shape[0], pad : pad + strip.shape[1]]
+    np.maximum(window, strip, out=window)
+    return cropped(ink)
 
 
 def numbers_cropped(split: Split, count: int, seed: int = SEED) -> list[Sample]:
@@ -683,6 +713,7 @@ SITUATIONS: dict[str, Builder] = {
     "typed_ordinary": typed_ordinary,
     "typed_handwriting": typed_handwriting,
     "numbers": numbers,
+    "numbers_underlined": numbers_underlined,
     "numbers_cropped": numbers_cropped,
     "form_cells": form_cells,
     "blank": blank,

@@ -1092,6 +1092,30 @@ def test_a_line_drawn_under_a_digit_is_not_part_of_it():
     assert similarity(result.image, alone.image) > 0.95
 
 
+def underlined(strokes: list[tuple[int, int]], line: tuple[int, int, int], width: int = 8) -> np.ndarray:
+    """A digit drawn as a polyline (dark on white, a 320x320 photo) with a line from x ``line[0]`` to ``line[1]``
+    drawn under it at height ``line[2]``."""
+    photo = Image.new("L", (320, 320), 255)
+    draw = ImageDraw.Draw(photo)
+    draw.line(strokes, fill=0, width=12)
+    draw.line([(line[0], line[2]), (line[1], line[2] + 2)], fill=0, width=width)
+    return with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=4)
+
+
+def test_a_line_drawn_under_a_digit_and_touching_it_is_not_part_of_it():
+    # The 7's stem comes down onto the line: one stroke, read as a 2 (a 2's base looks just so).
+    alone = normalize.normalize_digit(with_noise(np.pad(seven(), 60, constant_values=1.0), seed=2))
+    result = normalize.normalize_digit(underlined([(120, 110), (200, 110), (155, 215)], (100, 240, 218)))
+    assert result is not None and abs(result.box[3] - alone.box[3]) <= 6
+    assert similarity(result.image, alone.image) > 0.9
+
+
+def test_a_2s_base_is_no_underline():
+    # Drawn as a Z, the 2's curve comes down to the left end of its base: the base stays.
+    result = normalize.normalize_digit(underlined([(120, 110), (200, 110), (115, 215)], (115, 205, 215)))
+    assert result is not None and result.box[3] >= 110
+
+
 def test_a_note_half_in_shadow_on_a_table_is_still_found():
     # The shadow left the note's lit part alone above Otsu's threshold: no quadrilateral, and the note was read as
     # a light mark. The sheet is looked for again above a threshold halfway down to the table's tone.

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from digitrec import normalize
 from digitrec.errors import InvalidImage, ModelUnavailable
+from digitrec.imaging import decode_image
 from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer, RememberingClassifier, SecondOpinion
 from tests.conftest import drawn_digit, encode, mnist_on_paper
 
@@ -470,3 +472,37 @@ def test_an_outline_six_in_a_photo_is_not_read_as_its_loop(recognizer):
     rng = situations.image_rng(situations.SEED + 2, "typed_handwriting", 106)
     alpha = situations.glyph_alpha("6", font, int(rng.integers(20, 160)))
     assert recognizer.predict(situations.jpeg(situations.photo_of(alpha, rng, share=(0.1, 0.35)), rng)).digit == 6
+
+
+def _on_a_line(strokes: list[tuple[list[tuple[int, int]], str]]) -> bytes:
+    """Pen strokes (points, "line" or "loop") on a 640x480 photo of paper, JPEG."""
+    photo = Image.new("RGB", (640, 480), (232, 230, 222))
+    draw = ImageDraw.Draw(photo)
+    for points, kind in strokes:
+        if kind == "loop":
+            draw.ellipse(points, outline=(30, 30, 60), width=11)
+        else:
+            draw.line(points, fill=(30, 30, 60), width=11, joint="curve")
+    return encode(photo, "JPEG", quality=85)
+
+
+def test_a_nine_standing_on_its_underline_is_read(recognizer):
+    # Its stem comes down onto the line: one stroke with it, read with it (as a 2, in MNIST digits photographed so).
+    nine = _on_a_line([([(270, 120), (360, 215)], "loop"), ([(355, 170), (345, 330)], "line")])
+    underlined = _on_a_line(
+        [([(270, 120), (360, 215)], "loop"), ([(355, 170), (345, 330)], "line"), ([(230, 330), (430, 336)], "line")]
+    )
+    assert recognizer.predict(nine).digit == 9
+    prediction = recognizer.predict(underlined)
+    assert prediction.digit == 9 and prediction.box[2] < 120  # the line is no part of it
+
+
+def test_a_two_whose_base_reaches_back_beyond_its_curve_stays_a_two(recognizer):
+    # Its base looks like a line the 2 stands on: without it, a 7, as a 7 standing on an underline. The two
+    # readings are averaged, the 2 as drawn weighing more: a 2, unsure (not a sure 7).
+    curve = [(250, 170), (290, 120), (360, 112), (410, 150), (400, 200), (300, 330)]
+    two = _on_a_line([(curve, "line"), ([(230, 330), (450, 334)], "line")])
+    prediction = recognizer.predict(two)
+    assert prediction.digit == 2 and prediction.status == UNSURE and prediction.box[3] > 200
+    assert prediction.probabilities[7] > 0.3
+    assert normalize.normalize_digit(decode_image(two).gray).uncut is not None  # the base was taken for a line

@@ -780,3 +780,20 @@ def test_a_short_piece_the_classifier_cannot_read_joins_the_digit_a_break_away()
     digits = segment.split_digits(gray(image), classify=cannot_read_slivers)
     assert [digit.box[0] // 10 for digit in digits] == [10, 30, 45]
     assert digits[0].box[2] >= 85
+
+
+@pytest.mark.parametrize("touching", [False, True])
+def test_a_line_drawn_under_a_number_is_no_part_of_its_digits(touching):
+    # Apart, the line joined every digit above it as their bar, one group cut anyhow ("2026" read "36"); touching
+    # their feet, it made them one stroke.
+    image, draw = paper(1400, 260, tone=225)  # the line under half the width: no ruled line
+    starts = [480, 630, 780, 930]
+    for x in starts:
+        draw.ellipse([x, 40, x + 90, 170], outline=30, width=12)
+    y = 168 if touching else 200
+    draw.line([(460, y), (1050, y + 4)], fill=30, width=9)
+    digits = segment.split_digits(with_noise(image))
+    assert len(digits) == 4
+    for digit, start in zip(digits, starts, strict=True):
+        x, top, w, h = digit.box
+        assert abs(x - start) <= 6 and abs(top - 40) <= 6 and w <= 100 and h <= 140

@@ -177,6 +177,21 @@ RING_OFF_CENTRE = 0.15  # ... in the middle of it: the strokes' centre at most t
 RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
 RING_SOLIDITY = 0.9  # ... and convex: filled, at least this share of its convex hull
 UNDERLINE_SPAN = 0.6  # a flat stroke wholly below a digit and this share of its width long underlines it
+# A line drawn under a digit and touching it (``touching_underline``): the lowest ink of a run of columns at least
+# UNDERLINE_TOUCHING_SPAN of the mark's width, within its lowest UNDERLINE_ZONE, straight (UNDERLINE_BEND pixels off
+# a line at most, sloping UNDERLINE_SLOPE at most) and thin (UNDERLINE_THIN of the mark's height at most), reaching
+# beyond where the digit meets it by UNDERLINE_BEYOND of the mark's width on both sides (a 2's base mostly starts
+# where its curve comes down to it), under a mark at least UNDERLINE_ASPECT as wide as tall (a typed 1's foot serif
+# is narrower).
+UNDERLINE_TOUCHING_SPAN = 0.9
+UNDERLINE_ZONE = 0.3
+UNDERLINE_BEND = 1.5
+UNDERLINE_SLOPE = 0.2
+UNDERLINE_THIN = 0.15
+UNDERLINE_BEYOND = 0.2
+UNDERLINE_ASPECT = 0.9
+UNDERLINE_DIGITS_SPAN = 1.5  # under a number, this many times as long as the digits above it are tall
+UNDERLINE_ALONE = 1.2  # ... or running on alone beyond the digits meeting it this many times as far
 # A solid object coming into a photo from beyond its edge (a thumb, a finger) is no digit. The lighting correction
 # takes its middle for background and leaves its rim, a broad crescent open to the edge (its stroke at least
 # EDGE_BLOB_RIM of its longer side wide: 0.11-0.32 for thumbs, where the lines of a sheet's grid joined into one mark
@@ -268,6 +283,8 @@ class Normalized:
     image: np.ndarray  # float32 (28, 28) in [0, 1]
     box: tuple[int, int, int, int]  # (x, y, w, h) in the source image's pixels
     ink: InkMap = field(repr=False)
+    # The digit with the line taken for an underline touching it (``touching_underline``) kept: a 2's base.
+    uncut: Normalized | None = field(default=None, repr=False)
 
 
 def to_working_size(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
@@ -1641,6 +1658,69 @@ def _underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int]
     return is_flat(box) and box[1] >= digit[1] + digit[3] and box[2] >= UNDERLINE_SPAN * digit[2]
 
 
+def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray | None:
+    """A line drawn under a digit and touching it, as a mask of ``keep`` (the digit's strokes in their box), or
+    None: the lowest ink of nearly every column, straight and thin, which the digit meets with the line reaching on
+    beyond it on both sides (see UNDERLINE_TOUCHING_SPAN). A 7's or a 9's stem meets an underline somewhere along
+    it; a 2's base is often such a line too (``Normalized.uncut`` keeps the reading with it). With ``several`` (the
+    digits of a number), the line runs alone between digits meeting it, under a mark wider than a digit
+    (UNDERLINE_DIGITS_SPAN), or on beyond them further than a digit is wide (UNDERLINE_ALONE) instead.
+    """
+    height, width = keep.shape
+    if width < UNDERLINE_ASPECT * height or height < 4:
+        return None
+    rows = np.arange(height)[:, np.newaxis]
+    bottom = np.where(keep, rows, -1).max(axis=0)
+    low = bottom >= height - max(3, int(UNDERLINE_ZONE * height))
+    # The longest run of low columns, each column's lowest ink within a pixel of the last one's.
+    ids = np.cumsum(np.r_[True, np.abs(np.diff(bottom)) > 1] | ~low)
+    ids[~low] = 0
+    counts = np.bincount(ids)
+    counts[0] = 0
+    if counts.max() < UNDERLINE_TOUCHING_SPAN * width:
+        return None
+    columns = np.flatnonzero(ids == counts.argmax())
+    along, lowest = columns.astype(np.float64), bottom[columns].astype(np.float64)
+    slope = np.cov(along, lowest, bias=True)[0, 1] / along.var()
+    bend = np.abs(lowest - lowest.mean() - slope * (along - along.mean())).max()
+    if abs(slope) > UNDERLINE_SLOPE or bend > UNDERLINE_BEND:
+        return None
+    # Ink runs up from each column's lowest: the line's thickness, and more where the digit meets it.
+    run = bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0)
+    thickness = int(round(float(np.median(run[columns]))))
+    met = columns[run[columns] >= thickness + 2]
+    beyond = max(UNDERLINE_BEYOND * width, 2 * thickness + 1)
+    if thickness > UNDERLINE_THIN * height or not met.size:
+        return None
+    if several:
+        tall = height - thickness
+        apart = np.diff(met) > 2 * thickness + 1  # the line runs alone between digits meeting it
+        alone = max(met[0] - columns[0], columns[-1] - met[-1])  # ... or beyond them
+        if not (apart.any() and columns.size >= UNDERLINE_DIGITS_SPAN * tall) and alone < UNDERLINE_ALONE * tall:
+            return None
+    elif met[0] - columns[0] < beyond or columns[-1] - met[-1] < beyond:
+        return None
+    line = np.zeros_like(keep)
+    line[:, columns] = rows >= bottom[columns] - thickness
+    return line & keep
+
+
+def _above_underline(
+    crop: np.ndarray, keep: np.ndarray, line: np.ndarray, box: tuple[int, int, int, int]
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The crop and its box without an underline (``touching_underline``), and without the bits of its ends the
+    line's mask left (specks beside the rest)."""
+    labels, count = ndimage.label(keep & ~line, structure=EIGHT_CONNECTED)
+    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    areas[0] = 0
+    rest = labels > 0 if count < 2 else (areas >= SPECK_FRACTION * areas.max())[labels]
+    crop = np.where(_over_window(rest, 2, 2) & ~line, crop, 0.0)
+    rows, columns = np.flatnonzero(rest.any(axis=1)), np.flatnonzero(rest.any(axis=0))
+    top, left = int(rows[0]), int(columns[0])
+    crop = crop[top : rows[-1] + 1, left : columns[-1] + 1]
+    return crop.astype(np.float32), (box[0] + left, box[1] + top, crop.shape[1], crop.shape[0])
+
+
 def is_flat(box: tuple[int, int, int, int]) -> bool:
     """Whether a box (x, y, w, h) is far wider than tall, as no digit is."""
     return box[2] > MAX_DIGIT_FLATNESS * box[3]
@@ -1973,9 +2053,10 @@ def normalize_digit(
     if ink is None:
         return None
     labels, strokes = find_strokes(ink, one_digit=True)
-    # Not in crops of MNIST's size, nor where lines were taken out (``_lines_taken_out``): a digit's flat base lying
+    # Not in crops of MNIST's size, nor where lines were taken out (``lines_taken_out``): a digit's flat base lying
     # on one is left below the rest of it as an underline would be, and stays with the digit.
-    underlined = len(strokes) > 1 and max(ink.ink.shape) > SMALL_IMAGE_SIDE and not _lines_taken_out(ink, labels)
+    photo = max(ink.ink.shape) > SMALL_IMAGE_SIDE
+    underlined = len(strokes) > 1 and photo and not lines_taken_out(ink, labels)
     while strokes:
         chosen = digit_strokes(strokes, underlined=underlined)
         box = union_box([stroke.box for stroke in chosen])
@@ -1992,12 +2073,18 @@ def normalize_digit(
         return None
     if max(box[2], box[3]) < min_digit_fraction * max(ink.ink.shape) or max(box[2], box[3]) < 2:
         return None
-    crop, _ = crop_strokes(ink, labels, chosen, box)
+    crop, keep = crop_strokes(ink, labels, chosen, box)
     x, y, w, h = source_box(box, ink.scale)
-    return Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink)  # in the image as it came
+    whole = Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink)  # in the image as it came
+    line = touching_underline(keep) if photo else None
+    if line is None or lines_taken_out(ink, labels):
+        return whole
+    crop, box = _above_underline(crop, keep, line, box)
+    x, y, w, h = source_box(box, ink.scale)
+    return Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink, uncut=whole)
 
 
-def _lines_taken_out(ink: InkMap, labels: np.ndarray) -> bool:
+def lines_taken_out(ink: InkMap, labels: np.ndarray) -> bool:
     """Whether ``find_strokes`` left out ink (its ``labels``) across half the image's width or more: ruled or
     squared paper's lines."""
     return np.count_nonzero((ink.mask & (labels == 0)).any(axis=0)) >= LINE_MIN_FRACTION * labels.shape[1]

@@ -63,6 +63,9 @@ CLOSER_LOOK_GAIN = 1.5
 FINER_LOOK_GAIN = 3.0
 FINER_LOOK_SIDE = 2 * FIRST_LOOK_SIDE
 FINER_LOOK_CLEARANCE = 2 * MIN_DIGIT_FRACTION
+# A 2 is likelier than a 7 standing on a line drawn under it: where the two readings of such a shape are averaged
+# (``Recognizer._read``), the one as drawn, a 2, weighs this much.
+UNCUT_WEIGHT = 0.6
 
 
 @dataclass
@@ -233,6 +236,20 @@ class Recognizer:
         """Probabilities (N, 10) for normalised 28x28 images."""
         return self.model(images)
 
+    def _read(self, normalized: Normalized) -> tuple[Normalized, np.ndarray]:
+        """The digit's reading: its probabilities, and which normalisation they are of. Where a line touching the
+        digit from below was taken for an underline (``Normalized.uncut``) and the reading without it is a 7, the
+        reading with it a 2 (a 7 standing on a line is a 2's shape, and so is a 2 whose base reaches back beyond
+        its curve: only the top, a 7's bar or a 2's curve, tells them apart, and the classifier saw it in both),
+        the two readings are averaged, the one as drawn weighing UNCUT_WEIGHT: a 2, unsure. A 9 on a line is no 2.
+        """
+        probabilities = self.classify(normalized.image)[0]
+        if normalized.uncut is not None and probabilities.argmax() == 7:
+            whole = self.classify(normalized.uncut.image)[0]
+            if whole.argmax() == 2:
+                return normalized.uncut, UNCUT_WEIGHT * whole + (1 - UNCUT_WEIGHT) * probabilities
+        return normalized, probabilities
+
     def _judge(self, probabilities: np.ndarray, normalized: Normalized, scale: float) -> Prediction:
         digit = int(probabilities.argmax())
         confidence = float(probabilities[digit])
@@ -254,7 +271,8 @@ class Recognizer:
         normalized = normalize_digit(gray)
         if normalized is None:
             return Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
-        return self._judge(self.classify(normalized.image)[0], normalized, scale)
+        normalized, probabilities = self._read(normalized)
+        return self._judge(probabilities, normalized, scale)
 
     def predict(self, data: bytes) -> Prediction:
         """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
@@ -271,12 +289,12 @@ class Recognizer:
             prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
         else:
             scale = decoded.scale
-            probabilities = self.classify(normalized.image)[0]
+            normalized, probabilities = self._read(normalized)
             if max(normalized.box[2:]) < CLOSER_LOOK_PX and scale >= CLOSER_LOOK_GAIN:
                 if closer is None:
                     closer = self._closer_look(data, normalized, scale)
                 if closer is not None:
-                    closer_probabilities = self.classify(closer.image)[0]
+                    closer, closer_probabilities = self._read(closer)
                     # Both readings are of the same digit: the one the classifier is surer of is the clearer.
                     if closer_probabilities.max() >= probabilities.max():
                         normalized, scale, probabilities = closer, 1.0, closer_probabilities
@@ -326,8 +344,12 @@ class Recognizer:
         closer = normalize_digit(beyond_sheet_painted(region.gray, normalized.ink, origin, region.scale / scale))
         if closer is None:
             return None
-        inside = source_box(closer.box, region.scale)
-        return replace(closer, box=(region.box[0] + inside[0], region.box[1] + inside[1], *inside[2:]))
+
+        def in_source(found: Normalized) -> Normalized:
+            inside = source_box(found.box, region.scale)
+            return replace(found, box=(region.box[0] + inside[0], region.box[1] + inside[1], *inside[2:]))
+
+        return replace(in_source(closer), uncut=closer.uncut and in_source(closer.uncut))
 
     def _may_hold_digits(self, data: bytes) -> bool:
         """Whether a single digit's first look at an image finds any mark a digit could be: one not flat, at least

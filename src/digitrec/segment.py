@@ -20,9 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
 from digitrec.normalize import (
+    EIGHT_CONNECTED,
+    SMALL_IMAGE_SIDE,
     SPECK_FRACTION,
+    UNDERLINE_SPAN,
     InkMap,
     Normalized,
     Stroke,
@@ -33,9 +37,11 @@ from digitrec.normalize import (
     fit_mnist,
     ink_map,
     is_flat,
+    lines_taken_out,
     source_box,
     stroke_contrast,
     stroke_width,
+    touching_underline,
     union_box,
     without_specks,
 )
@@ -550,6 +556,59 @@ def _tall_options(options: list[list[Normalized]], size: DigitSize) -> list[list
     return [option for option in options if all(piece.box[3] >= TOUCH_HEIGHT * size.height for piece in option)]
 
 
+def _underlines_cut_off(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
+    """The strokes, with lines drawn under digits and touching them cut off (``touching_underline``): what is
+    left of each such stroke is its pieces, labelled anew in ``labels``. Only in photos and drawings, where no
+    ruled lines were taken out (a digit's flat base may lie on one)."""
+    if max(labels.shape) <= SMALL_IMAGE_SIDE:
+        return strokes
+    cut = []
+    for stroke in strokes:
+        x, y, w, h = stroke.box
+        if w < h:
+            continue
+        window = labels[y : y + h, x : x + w]
+        line = touching_underline(window == stroke.label, several=True)
+        if line is not None and not lines_taken_out(ink, labels):
+            window[line] = 0
+            cut.append(stroke)
+    if not cut:
+        return strokes
+    kept = [stroke for stroke in strokes if stroke not in cut]
+    for stroke in cut:
+        x, y, w, h = stroke.box
+        window = labels[y : y + h, x : x + w]
+        pieces, _count = ndimage.label(window == stroke.label, structure=EIGHT_CONNECTED)
+        first = int(labels.max()) + 1
+        for index, region in enumerate(ndimage.find_objects(pieces)):
+            own = pieces[region] == index + 1
+            window[region][own] = first + index
+            box = (x + region[1].start, y + region[0].start, own.shape[1], own.shape[0])
+            kept.append(Stroke(first + index, box, int(own.sum())))
+    return sorted(kept, key=lambda stroke: stroke.area, reverse=True)
+
+
+def _without_underlines(strokes: list[Stroke]) -> list[Stroke]:
+    """The strokes less lines drawn under digits: flat strokes wholly below every upright stroke overlapping them
+    sideways (``SAME_DIGIT_OVERLAP``), at least ``UNDERLINE_SPAN`` of their width long, and no further below them
+    than ``STROKE_REACH`` of the tallest's height (a number's total underlined was joined to every digit above
+    it as their bar: "2026" read "36"). A 5's or a 7's bar lies above the rest of its digit."""
+    upright = [stroke for stroke in strokes if not is_flat(stroke.box)]
+    if not upright:
+        return strokes
+    tallest = max(stroke.box[3] for stroke in upright)
+
+    def underline(line: Stroke) -> bool:
+        over = [s for s in upright if _overlap_share(line.box, s.box) >= SAME_DIGIT_OVERLAP]
+        if not over or any(s.box[1] + s.box[3] > line.box[1] for s in over):
+            return False
+        digits = union_box([s.box for s in over])
+        below = line.box[1] - digits[1] - digits[3]
+        return line.box[2] >= UNDERLINE_SPAN * digits[2] and below <= STROKE_REACH * tallest
+
+    return [stroke for stroke in strokes if not (is_flat(stroke.box) and underline(stroke))]
+
+
 def _without_hairs(labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
     """The strokes less hairlines: marks whose narrower side is under ``HAIR_SHARE`` of the stroke width of all
     the strokes together (the pen's). All of them when that would leave none."""
@@ -671,12 +730,12 @@ def split_digits(
     if ink is None:
         return []
     labels, strokes = find_strokes(ink, keep_specks=True)
-    strokes, specks = without_specks(strokes)
+    strokes, specks = without_specks(_underlines_cut_off(ink, labels, strokes))
     if not strokes:
         return []
     if max(stroke_contrast(ink, labels, stroke) for stroke in strokes[:BOLDEST_STROKES]) < NUMBER_MIN_CONTRAST:
         return []
-    groups = _without_edge_pieces(group_strokes(_without_hairs(labels, strokes)), ink.mask.shape)
+    groups = _without_edge_pieces(group_strokes(_without_underlines(_without_hairs(labels, strokes))), ink.mask.shape)
     if not groups:
         return []
     _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
