@@ -569,9 +569,12 @@ def _underlines_cut_off(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) 
             continue
         window = labels[y : y + h, x : x + w]
         line = touching_underline(window == stroke.label, several=True)
-        if line is not None and not lines_taken_out(ink, labels):
-            window[line] = 0
-            cut.append(stroke)
+        if line is None:
+            continue
+        if not cut and lines_taken_out(ink, labels):  # asked before a line cut off counts as taken out
+            break
+        window[line] = 0
+        cut.append(stroke)
     if not cut:
         return strokes
     kept = [stroke for stroke in strokes if stroke not in cut]
