@@ -1078,11 +1078,8 @@ def _solid_marks(mask: np.ndarray) -> np.ndarray:
     core = ndimage.binary_opening(mask, structure=np.ones((3, 3), dtype=bool))
     if not core.any():
         return core
-    labels, regions, areas = _components(core)
-    marks = [
-        Stroke(label=label, box=_region_box(region), area=int(areas[label])) for label, region in enumerate(regions, 1)
-    ]
-    solid = np.zeros(len(areas), dtype=bool)
+    labels, marks = stroke_components(core)
+    solid = np.zeros(len(marks) + 1, dtype=bool)
     for mark in marks:
         small = max(mark.box[2:]) <= SOLID_MARK_MAX_SHARE * max(mask.shape)
         solid[mark.label] = small and _is_blob(labels, mark) and _apart(mark, marks)
@@ -1645,7 +1642,7 @@ def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[St
         near = [
             s
             for s in rest
-            if box_gap(s.box, (x, y, w, h)) <= reach and not (upright and _underlines(s.box, (x, y, w, h)))
+            if box_gap(s.box, (x, y, w, h)) <= reach and not (upright and underlines(s.box, (x, y, w, h)))
         ]
         grew = bool(near)
         chosen += near
@@ -1653,7 +1650,7 @@ def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[St
     return chosen
 
 
-def _underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int]) -> bool:
+def underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int]) -> bool:
     """Whether a stroke's box is a line drawn under a digit's box: flat, wholly below it and most of its width."""
     return is_flat(box) and box[1] >= digit[1] + digit[3] and box[2] >= UNDERLINE_SPAN * digit[2]
 
@@ -1710,10 +1707,9 @@ def _above_underline(
 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """The crop and its box without an underline (``touching_underline``), and without the bits of its ends the
     line's mask left (specks beside the rest)."""
-    labels, count = ndimage.label(keep & ~line, structure=EIGHT_CONNECTED)
-    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    labels, _regions, areas = _components(keep & ~line)
     areas[0] = 0
-    rest = labels > 0 if count < 2 else (areas >= SPECK_FRACTION * areas.max())[labels]
+    rest = labels > 0 if len(areas) < 3 else (areas >= SPECK_FRACTION * areas.max())[labels]
     crop = np.where(_over_window(rest, 2, 2) & ~line, crop, 0.0)
     rows, columns = np.flatnonzero(rest.any(axis=1)), np.flatnonzero(rest.any(axis=0))
     top, left = int(rows[0]), int(columns[0])
@@ -1994,6 +1990,12 @@ def _components(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[slice, slice]]
     """The connected components of ``mask``: their labels, regions (``ndimage.find_objects``) and areas."""
     labels, count = ndimage.label(mask, structure=EIGHT_CONNECTED)
     return labels, ndimage.find_objects(labels), np.bincount(labels.ravel(), minlength=count + 1)
+
+
+def stroke_components(mask: np.ndarray) -> tuple[np.ndarray, list[Stroke]]:
+    """The connected components of ``mask`` as strokes (labelled from 1), with their label image."""
+    labels, regions, areas = _components(mask)
+    return labels, [Stroke(label, _region_box(region), int(areas[label])) for label, region in enumerate(regions, 1)]
 
 
 def _printed_box_lines(

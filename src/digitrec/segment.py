@@ -20,13 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from digitrec.normalize import (
-    EIGHT_CONNECTED,
     SMALL_IMAGE_SIDE,
     SPECK_FRACTION,
-    UNDERLINE_SPAN,
     InkMap,
     Normalized,
     Stroke,
@@ -39,9 +36,11 @@ from digitrec.normalize import (
     is_flat,
     lines_taken_out,
     source_box,
+    stroke_components,
     stroke_contrast,
     stroke_width,
     touching_underline,
+    underlines,
     union_box,
     without_specks,
 )
@@ -581,19 +580,16 @@ def _underlines_cut_off(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) 
     for stroke in cut:
         x, y, w, h = stroke.box
         window = labels[y : y + h, x : x + w]
-        pieces, _count = ndimage.label(window == stroke.label, structure=EIGHT_CONNECTED)
-        first = int(labels.max()) + 1
-        for index, region in enumerate(ndimage.find_objects(pieces)):
-            own = pieces[region] == index + 1
-            window[region][own] = first + index
-            box = (x + region[1].start, y + region[0].start, own.shape[1], own.shape[0])
-            kept.append(Stroke(first + index, box, int(own.sum())))
+        pieces, found = stroke_components(window == stroke.label)
+        last = int(labels.max())
+        window[pieces > 0] = pieces[pieces > 0] + last
+        kept += [Stroke(last + p.label, (x + p.box[0], y + p.box[1], *p.box[2:]), p.area) for p in found]
     return sorted(kept, key=lambda stroke: stroke.area, reverse=True)
 
 
 def _without_underlines(strokes: list[Stroke]) -> list[Stroke]:
-    """The strokes less lines drawn under digits: flat strokes wholly below every upright stroke overlapping them
-    sideways (``SAME_DIGIT_OVERLAP``), at least ``UNDERLINE_SPAN`` of their width long, and no further below them
+    """The strokes less lines drawn under digits: flat strokes wholly below the upright strokes overlapping them
+    sideways (``SAME_DIGIT_OVERLAP``) and most of their width long (``underlines``), and no further below them
     than ``STROKE_REACH`` of the tallest's height (a number's total underlined was joined to every digit above
     it as their bar: "2026" read "36"). A 5's or a 7's bar lies above the rest of its digit."""
     upright = [stroke for stroke in strokes if not is_flat(stroke.box)]
@@ -603,11 +599,10 @@ def _without_underlines(strokes: list[Stroke]) -> list[Stroke]:
 
     def underline(line: Stroke) -> bool:
         over = [s for s in upright if _overlap_share(line.box, s.box) >= SAME_DIGIT_OVERLAP]
-        if not over or any(s.box[1] + s.box[3] > line.box[1] for s in over):
+        if not over:
             return False
         digits = union_box([s.box for s in over])
-        below = line.box[1] - digits[1] - digits[3]
-        return line.box[2] >= UNDERLINE_SPAN * digits[2] and below <= STROKE_REACH * tallest
+        return underlines(line.box, digits) and line.box[1] - digits[1] - digits[3] <= STROKE_REACH * tallest
 
     return [stroke for stroke in strokes if not (is_flat(stroke.box) and underline(stroke))]
 
