@@ -1126,3 +1126,15 @@ def test_a_note_half_in_shadow_on_a_table_is_still_found():
     assert ink.inverted and ink.sheet is not None
     result = normalize.normalize_digit(image)
     assert result is not None and 400 <= result.box[0] <= 470 and result.box[3] <= 150
+
+
+def test_a_page_in_a_dark_frame_is_the_paper():
+    # A bilevel scan or a rendered page with black margins all round: two exact tones, the frame a fifth of the
+    # image and all of its border, as a dark canvas's paper would be. The page was taken for a light digit.
+    clean = normalize.normalize_digit(seven())
+    framed = np.pad(seven(), 12, constant_values=0.0)
+    result = normalize.normalize_digit(framed)
+    assert result is not None and result.ink.inverted
+    x, y, w, h = result.box
+    assert x > 12 and y > 12 and x + w < 212 and y + h < 212
+    assert similarity(clean.image, result.image) > 0.95

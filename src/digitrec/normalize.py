@@ -546,7 +546,9 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         # out of its background more clearly; failing that, judge by the paper's tone.
         clearer = _clearer_polarity(work) if photo else None
         inverted = bool(median > 0.5) if clearer is None else clearer
-    sheet = _sheet_on_table(work) if photo and canvas is None and not inverted else None
+    # Dark paper may be a table round a sheet; on a canvas of two exact tones, a dark frame round a page (a
+    # bilevel scan's margins) is as much of the border as a dark canvas is.
+    sheet = _sheet_on_table(work) if photo and not inverted else None
     if sheet is not None:
         # Dark ink on a sheet lying on a table: the table is painted over with the sheet's tone, the paper's.
         inverted, median = True, stats.median(work[sheet])
