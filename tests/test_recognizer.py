@@ -177,6 +177,23 @@ def test_a_blank_number_is_no_digit(recognizer):
     assert reading.status == NO_DIGIT and reading.number == "" and reading.digits == []
 
 
+@pytest.mark.parametrize("side, dot", [(390, 9), (280, 7), (600, 14)])
+def test_a_dot_on_a_blank_canvas_is_no_number_and_a_full_stop_no_digit(recognizer, mnist_test, side, dot):
+    # A pen's tap on an empty canvas, what predict calls a speck, was read as a number: "0", "4" or, cut in two, "46".
+    canvas = Image.new("RGB", (side, side), "white")
+    ImageDraw.Draw(canvas).ellipse([side * 0.6, side * 0.7, side * 0.6 + dot, side * 0.7 + dot], fill=(60, 60, 60))
+    assert recognizer.predict(encode(canvas)).status == NO_DIGIT
+    reading = recognizer.read_number(encode(canvas))
+    assert reading.status == NO_DIGIT and reading.number == ""
+    # A full stop between the digits of a number is no digit either.
+    chosen = [3, 2, 1]  # a 0, a 1 and a 2
+    strip = np.concatenate([np.pad(mnist_test.images[i], ((6, 6), (2, 2))) for i in chosen], axis=1)
+    paper = Image.fromarray(255 - strip).resize((strip.shape[1] * 6, strip.shape[0] * 6), Image.Resampling.BICUBIC)
+    x = 32 * 6 - dot // 2
+    ImageDraw.Draw(paper).ellipse([x, 30 * 6 - dot, x + dot, 30 * 6], fill=0)
+    assert recognizer.read_number(encode(paper)).number == "012"
+
+
 def _squared_paper_photo(seed: int) -> bytes:
     """A JPEG photo of empty squared paper at a slant: its lines converge and close up towards the top, the light
     falls off to one side, with sensor noise."""

@@ -1075,7 +1075,7 @@ def _leading(values: np.ndarray) -> int:
 def _solid_marks(mask: np.ndarray) -> np.ndarray:
     """The small solid round marks of ``mask`` standing apart (punched holes, pin heads), with the pixels round
     them: what an opening by a 3x3 square keeps (no pen stroke or line is that broad) where it is a blob
-    (``_is_blob``) at most ``SOLID_MARK_MAX_SHARE`` of the image's longer side, and nothing else it keeps lies
+    (``is_blob``) at most ``SOLID_MARK_MAX_SHARE`` of the image's longer side, and nothing else it keeps lies
     within the blob's size (the pieces of a broad digit that lines cut lie close together)."""
     core = ndimage.binary_opening(mask, structure=np.ones((3, 3), dtype=bool))
     if not core.any():
@@ -1084,7 +1084,7 @@ def _solid_marks(mask: np.ndarray) -> np.ndarray:
     solid = np.zeros(len(marks) + 1, dtype=bool)
     for mark in marks:
         small = max(mark.box[2:]) <= SOLID_MARK_MAX_SHARE * max(mask.shape)
-        solid[mark.label] = small and _is_blob(labels, mark) and _apart(mark, marks)
+        solid[mark.label] = small and is_blob(labels, mark) and _apart(mark, marks)
     return ndimage.binary_dilation(solid[labels], iterations=1) & mask
 
 
@@ -1499,7 +1499,7 @@ def find_strokes(ink: InkMap, *, one_digit: bool = False, keep_specks: bool = Fa
     if one_digit and photo:
         # A solid round mark standing apart (a punched hole, a magnet, a pin's head) is no pen stroke. Next to
         # other ink it may be a piece of a bold digit that a ruled line cut off, and stays.
-        strokes = [s for s in strokes if not (_is_blob(labels, s) and _apart(s, strokes))] or strokes
+        strokes = [s for s in strokes if not (is_blob(labels, s) and _apart(s, strokes))] or strokes
     strokes.sort(key=lambda s: s.area, reverse=True)
     return labels, strokes if keep_specks else without_specks(strokes)[0]
 
@@ -1557,7 +1557,7 @@ def _apart(stroke: Stroke, strokes: list[Stroke]) -> bool:
     return all(other is stroke or box_gap(other.box, stroke.box) > size for other in strokes)
 
 
-def _is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
+def is_blob(labels: np.ndarray, stroke: Stroke) -> bool:
     """Whether a stroke is a solid, roughly round mark rather than a line: its box nearly square (``BLOB_ASPECT``),
     mostly filled (``BLOB_SOLIDITY``) and its stroke as wide as a good share of it (``BLOB_WIDTH``: a disc's is
     half its diameter), with no room for a digit's loop."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digitrec.normalize import (
+    MIN_DIGIT_FRACTION,
     SMALL_IMAGE_SIDE,
     SPECK_FRACTION,
     InkMap,
@@ -33,6 +34,7 @@ from digitrec.normalize import (
     find_strokes,
     fit_mnist,
     ink_map,
+    is_blob,
     is_flat,
     lines_taken_out,
     source_box,
@@ -203,6 +205,18 @@ def _same_digit(group: tuple[int, int, int, int], stroke: tuple[int, int, int, i
 def _far_apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     """Whether two boxes lie further apart vertically than ``BAR_REACH`` of the taller one's height."""
     return _gap_y(a, b) > BAR_REACH * max(a[3], b[3])
+
+
+def _without_dots(labels: np.ndarray, groups: list[list[Stroke]]) -> list[list[Stroke]]:
+    """The groups less lone dots: one solid round mark (``is_blob``) shorter than ``MIN_DIGIT_FRACTION`` of the
+    image's longer side, what a single digit's reading takes for a speck (a pen's tap on a blank canvas, a full
+    stop). Read as a number, such a dot was a "0" or a "4", or cut in two ("46")."""
+    least = MIN_DIGIT_FRACTION * max(labels.shape)
+    return [
+        group
+        for group in groups
+        if not (len(group) == 1 and max(group[0].box[2:]) < least and is_blob(labels, group[0]))
+    ]
 
 
 def _without_line_pieces(groups: list[list[Stroke]]) -> list[list[Stroke]]:
@@ -733,7 +747,8 @@ def split_digits(
         return []
     if max(stroke_contrast(ink, labels, stroke) for stroke in strokes[:BOLDEST_STROKES]) < NUMBER_MIN_CONTRAST:
         return []
-    groups = _without_edge_pieces(group_strokes(_without_underlines(_without_hairs(labels, strokes))), ink.mask.shape)
+    groups = group_strokes(_without_underlines(_without_hairs(labels, strokes)))
+    groups = _without_edge_pieces(_without_dots(labels, groups), ink.mask.shape)
     if not groups:
         return []
     _add_pieces(groups, specks, lambda stroke: stroke_contrast(ink, labels, stroke))
