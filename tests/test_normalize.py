@@ -1138,3 +1138,19 @@ def test_a_page_in_a_dark_frame_is_the_paper():
     x, y, w, h = result.box
     assert x > 12 and y > 12 and x + w < 212 and y + h < 212
     assert similarity(clean.image, result.image) > 0.95
+
+
+@pytest.mark.parametrize("top", [0.25, 0.3])
+def test_a_bold_marker_digit_lit_from_one_side_is_dark_ink(top):
+    # A bold 8 filling a photo lit from below: neither tail of the tones nor either polarity's ink stands out
+    # clearly, and the paper's median tone, darker than mid-grey, made the lit paper the ink (the 8's lower loop
+    # was read as a light digit). The darkest pixels lie clear of the border, the lightest along it.
+    image = Image.new("L", (240, 240), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([70, 20, 170, 120], outline=0, width=34)
+    draw.ellipse([60, 105, 180, 225], outline=0, width=34)
+    light = (top + (1 - top) * np.linspace(0, 1, 240, dtype=np.float32))[:, np.newaxis]
+    photo = with_noise(np.asarray(image, dtype=np.float32) / 255 * light, 1)
+    result = normalize.normalize_digit(photo, side=128)
+    assert result is not None and result.ink.inverted
+    assert result.box[3] > 180

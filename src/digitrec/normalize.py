@@ -52,6 +52,8 @@ POLARITY_TAIL = 0.2
 # white lid round a scanned sheet then reaches further than the ink.
 WHITE_PAPER = 0.85
 POLARITY_CLEARER = 2.0  # where the tones leave the polarity open, one polarity's ink stands out this much more
+POLARITY_EXTREME = 0.02  # failing both, the polarity whose darkest or lightest 2% lie less on the border
+POLARITY_BORDER = 0.05  # (within this share of the image's side) is the ink's
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 # A sheet or a note photographed on a darker table, the table most of the photo: the tones alone make the sheet the
 # ink (light on a dark background). The lightest region (above Otsu's threshold) is a sheet with dark marks on it,
@@ -407,6 +409,28 @@ def _clearer_polarity(work: np.ndarray) -> bool | None:
     return None
 
 
+def _border_polarity(work: np.ndarray, median: float) -> bool:
+    """Whether a photo (``work``, 0 black .. 1 white, its ``median`` tone) holds dark ink, judged by where its
+    extreme tones lie: a digit's ink stays clear of the border, where the paper's brightest and darkest parts under
+    uneven light meet it. The darkest and the lightest ``POLARITY_EXTREME`` of the pixels are compared by the share
+    of them within ``POLARITY_BORDER`` of the border: the one with less than half the other's is the ink (a bold
+    marker's digit filling a photo lit from one side leaves neither tail of the tones nor either polarity's ink
+    clearer). Failing that, the paper is judged by its tone."""
+    height, width = work.shape
+    band = max(1, round(POLARITY_BORDER * max(height, width)))
+    inner = np.zeros(work.shape, dtype=bool)
+    inner[band:-band, band:-band] = True
+    low, high = stats.percentiles(_sample(work), (100 * POLARITY_EXTREME, 100 * (1 - POLARITY_EXTREME)))
+    dark, light = work <= low, work >= high
+    dark_out = np.count_nonzero(dark & ~inner) / max(np.count_nonzero(dark), 1)
+    light_out = np.count_nonzero(light & ~inner) / max(np.count_nonzero(light), 1)
+    if dark_out < 0.5 * light_out:
+        return True
+    if light_out < 0.5 * dark_out:
+        return False
+    return bool(median > 0.5)
+
+
 def _otsu(sample: np.ndarray) -> float | None:
     """Otsu's threshold of tones in [0, 1]: the one that best parts them into two classes (64 bins); None when
     they are all of one bin."""
@@ -545,7 +569,9 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         # No clear ink by the tones alone (a shadow darkens half the paper): in a photo, the ink is what stands
         # out of its background more clearly; failing that, judge by the paper's tone.
         clearer = _clearer_polarity(work) if photo else None
-        inverted = bool(median > 0.5) if clearer is None else clearer
+        if clearer is None:
+            clearer = _border_polarity(work, median) if photo else bool(median > 0.5)
+        inverted = clearer
     # Dark paper may be a table round a sheet; on a canvas of two exact tones, a dark frame round a page (a
     # bilevel scan's margins) is as much of the border as a dark canvas is.
     sheet = _sheet_on_table(work) if photo and not inverted else None
