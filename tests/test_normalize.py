@@ -1154,3 +1154,16 @@ def test_a_bold_marker_digit_lit_from_one_side_is_dark_ink(top):
     result = normalize.normalize_digit(photo, side=128)
     assert result is not None and result.ink.inverted
     assert result.box[3] > 180
+
+
+@pytest.mark.parametrize("paper, ink", [(0.65, 0.25), (0.3, 0.8), (0.75, 0.45)])
+def test_a_small_crops_grey_or_coloured_paper_is_no_ink(paper, ink):
+    # A typed digit in a 40x60 crop, coloured ink on coloured paper: a crop has no lighting to correct, and its
+    # paper's own tone was left in as faint ink round the digit (a grey box in the 28x28 image: a 5 read as 8).
+    glyph = 1.0 - seven(size=56, width=6)[:, 8:48]
+    crop = np.float32(paper) + np.float32(ink - paper) * glyph
+    result = normalize.normalize_digit(with_noise(np.pad(crop, ((2, 2), (0, 0)), mode="edge"), 2))
+    assert result is not None
+    image = result.image
+    faint = np.count_nonzero((image > 0.1) & (image < 0.5))  # a grey box round the digit: 74 to 76 of 125 lit
+    assert faint < np.count_nonzero(image >= 0.5)

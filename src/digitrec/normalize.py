@@ -586,6 +586,8 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         # Paper of one exact tone is its own background.
         flat_paper = canvas is not None or (sheet is None and _flat_paper(_sample(ink), paper))
         ink = _lit_evenly(ink, np.float32(paper) if flat_paper else _background(ink))
+    elif paper > 0:
+        ink = _lit_evenly(ink, np.float32(paper))  # a crop's paper is its own tone, grey or coloured
 
     # Noise is measured before clipping, where it is still symmetric around the paper's level (on the sheet alone
     # where the table was painted over). (A canvas of two exact tones has none, and its strokes may be most of it.)
