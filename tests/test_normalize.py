@@ -1167,3 +1167,20 @@ def test_a_small_crops_grey_or_coloured_paper_is_no_ink(paper, ink):
     image = result.image
     faint = np.count_nonzero((image > 0.1) & (image < 0.5))  # a grey box round the digit: 74 to 76 of 125 lit
     assert faint < np.count_nonzero(image >= 0.5)
+
+
+@pytest.mark.parametrize("width, pencil", [(6, 0.55), (10, 0.64)])
+def test_a_faint_pencil_digit_on_grey_paper_beside_a_scanners_lid_is_found(width, pencil):
+    # A scan of grey recycled paper, tilted, with a sliver of the scanner's white lid along its bottom edge: the
+    # lid was the tone reaching furthest from the paper's, and stood out more than the faint pencil, so it was
+    # taken for light ink and the digit was lost ("no digit"). Light ink lying all along the border is no digit.
+    image = Image.new("L", (1184, 590), int(0.78 * 255))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(600, 590), (1184, 590), (1184, 555)], fill=254)
+    draw.line([(560, 200), (520, 330), (560, 380), (600, 330), (530, 300)], fill=int(pencil * 255), width=width)
+    scan = np.asarray(image, dtype=np.float32) / 255
+    scan = np.clip(scan + np.random.default_rng(0).normal(0, 0.004, scan.shape).astype(np.float32), 0, 1)
+    result = normalize.normalize_digit(scan, side=128)
+    assert result is not None and result.ink.inverted
+    x, y, _w, h = result.box
+    assert 500 < x < 530 and 180 < y < 210 and h > 170

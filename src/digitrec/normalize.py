@@ -54,6 +54,7 @@ WHITE_PAPER = 0.85
 POLARITY_CLEARER = 2.0  # where the tones leave the polarity open, one polarity's ink stands out this much more
 POLARITY_EXTREME = 0.02  # failing both, the polarity whose darkest or lightest 2% lie less on the border
 POLARITY_BORDER = 0.05  # (within this share of the image's side) is the ink's
+POLARITY_LID = 0.9  # light ink lying this much along the border is a scanner's lid, however clearly it stands out
 MIN_CONTRAST = 0.12  # ink peak below this (on a 0..1 scale) is "no digit"
 # A sheet or a note photographed on a darker table, the table most of the photo: the tones alone make the sheet the
 # ink (light on a dark background). The lightest region (above Otsu's threshold) is a sheet with dark marks on it,
@@ -409,13 +410,15 @@ def _clearer_polarity(work: np.ndarray) -> bool | None:
     return None
 
 
-def _border_polarity(work: np.ndarray, median: float) -> bool:
-    """Whether a photo (``work``, 0 black .. 1 white, its ``median`` tone) holds dark ink, judged by where its
-    extreme tones lie: a digit's ink stays clear of the border, where the paper's brightest and darkest parts under
-    uneven light meet it. The darkest and the lightest ``POLARITY_EXTREME`` of the pixels are compared by the share
-    of them within ``POLARITY_BORDER`` of the border: the one with less than half the other's is the ink (a bold
-    marker's digit filling a photo lit from one side leaves neither tail of the tones nor either polarity's ink
-    clearer). Failing that, the paper is judged by its tone."""
+def _border_polarity(work: np.ndarray, clearer: bool | None) -> bool | None:
+    """Whether a photo (``work``, 0 black .. 1 white) holds dark ink, judged by where its extreme tones lie, given
+    the polarity whose ink stands out more ``clearer`` (``_clearer_polarity``: False or None). A digit's ink stays
+    clear of the border, where the paper's brightest and darkest parts under uneven light meet it: the darkest and
+    the lightest ``POLARITY_EXTREME`` of the pixels are compared by the share of them within ``POLARITY_BORDER`` of
+    the border, and the one with less than half the other's is the ink (a bold marker's digit filling a photo lit
+    from one side leaves neither tail of the tones nor either polarity's ink clearer). Light ink standing out more
+    clearly is overruled only where its extreme lies nearly all along the border (``POLARITY_LID``: a scanner's lid
+    beyond a grey sheet, lighter than it, stood out more than a faint pencil digit). ``clearer`` where neither."""
     height, width = work.shape
     band = max(1, round(POLARITY_BORDER * max(height, width)))
     inner = np.zeros(work.shape, dtype=bool)
@@ -424,11 +427,11 @@ def _border_polarity(work: np.ndarray, median: float) -> bool:
     dark, light = work <= low, work >= high
     dark_out = np.count_nonzero(dark & ~inner) / max(np.count_nonzero(dark), 1)
     light_out = np.count_nonzero(light & ~inner) / max(np.count_nonzero(light), 1)
-    if dark_out < 0.5 * light_out:
+    if dark_out < 0.5 * light_out and (clearer is None or light_out >= POLARITY_LID):
         return True
-    if light_out < 0.5 * dark_out:
+    if clearer is None and light_out < 0.5 * dark_out:
         return False
-    return bool(median > 0.5)
+    return clearer
 
 
 def _otsu(sample: np.ndarray) -> float | None:
@@ -562,16 +565,19 @@ def ink_map(gray: np.ndarray, side: int = WORK_SIDE) -> InkMap | None:
         inverted = True  # lighter than near-white paper is a scanner's lid or a highlight, never ink
     elif abs(dark_tail - light_tail) > 0.1 * (high - low) + 0.02:
         # The ink is the tail that reaches further from the paper. In a photo, light ink must also stand out of
-        # its background no less clearly than dark ink would: a shadow over most of a sheet leaves the sheet's
-        # light part as the further tail.
+        # its background no less clearly than dark ink would (a shadow over most of a sheet leaves the sheet's
+        # light part as the further tail), and not lie all along the border (a scanner's lid beyond grey paper).
         inverted = bool(dark_tail > light_tail) or (photo and _clearer_polarity(work) is True)
+        if photo and not inverted:
+            inverted = _border_polarity(work, False) is True
     else:
         # No clear ink by the tones alone (a shadow darkens half the paper): in a photo, the ink is what stands
-        # out of its background more clearly; failing that, judge by the paper's tone.
+        # out of its background more clearly, or lies clear of the border (_border_polarity); failing that, judge
+        # by the paper's tone.
         clearer = _clearer_polarity(work) if photo else None
-        if clearer is None:
-            clearer = _border_polarity(work, median) if photo else bool(median > 0.5)
-        inverted = clearer
+        if photo and clearer is not True:
+            clearer = _border_polarity(work, clearer)
+        inverted = bool(median > 0.5) if clearer is None else clearer
     # Dark paper may be a table round a sheet; on a canvas of two exact tones, a dark frame round a page (a
     # bilevel scan's margins) is as much of the border as a dark canvas is.
     sheet = _sheet_on_table(work) if photo and not inverted else None
