@@ -1073,6 +1073,31 @@ def test_a_loop_drawn_round_a_digit_is_not_part_of_it():
     assert similarity(result.image, alone.image) > 0.95
 
 
+def ringed(strokes: list[list[tuple[int, int]]], sweep: float = 360) -> np.ndarray:
+    """A small digit drawn as polylines (dark on white, a 320x320 photo) in a large fine loop drawn round it, the
+    loop's arc ``sweep`` degrees long."""
+    photo = Image.new("L", (320, 320), 255)
+    draw = ImageDraw.Draw(photo)
+    draw.arc([(40, 40), (280, 280)], 60, 60 + sweep, fill=110, width=4)
+    for line in strokes:
+        draw.line(line, fill=0, width=10)
+    return with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=5)
+
+
+@pytest.mark.parametrize(
+    ("strokes", "sweep", "box"),
+    [
+        # Wider than tall, a quarter of the loop's height: its width counts too (it was read as the loop, a 0).
+        ([[(120, 140), (150, 125), (190, 135), (125, 175), (200, 175)]], 360, (118, 122, 83, 60)),
+        # A fine loop broken for a pixel or two at the working size is still a loop round the digit.
+        ([[(130, 120), (190, 120), (160, 200)]], 357, (130, 115, 67, 87)),
+    ],
+)
+def test_a_small_digit_in_a_large_loop_is_not_part_of_it(strokes, sweep, box):
+    result = normalize.normalize_digit(ringed(strokes, sweep))
+    assert result is not None and all(abs(a - b) <= 3 for a, b in zip(result.box, box))
+
+
 def test_a_dotted_zero_keeps_its_loop():
     photo = Image.new("L", (320, 320), 255)
     draw = ImageDraw.Draw(photo)

@@ -175,7 +175,9 @@ SOLID_MARK_MAX_SHARE = 0.1  # ... and a punched hole is at most this share of a 
 # RING_MIN_SIDE working pixels across, traced in ink from RING_INK (a fine loop breaks into arcs in the mask), ...
 RING_MIN_SIDE = 8
 RING_INK = 0.1
-RING_HELD = 0.3  # ... round strokes this share of its inside's height tall or more
+# ... round strokes this share of its inside's height tall or more, or together as large as this share of its
+# larger side (a small digit in a large loop, often broken into pieces at the working size, or wider than tall)
+RING_HELD = 0.3
 RING_OFF_CENTRE = 0.15  # ... in the middle of it: the strokes' centre at most this share of it off its centre
 RING_GAP = 0.2  # ... with room between them at least this share of the loop's size across
 RING_SOLIDITY = 0.9  # ... and convex: filled, at least this share of its convex hull
@@ -1551,11 +1553,12 @@ def _convex(mask: np.ndarray) -> bool:
 
 def _without_rings(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> list[Stroke]:
     """The strokes without a loop drawn round the digit (a circled answer, a round cell): a convex loop
-    (RING_SOLIDITY) whose inside holds other strokes in its middle (RING_OFF_CENTRE), at least RING_HELD of the
-    inside's height tall, with room round them (RING_GAP). A digit's own loop holds nothing so tall (a dotted
-    zero's dot is a tenth of it); an outline glyph's outer contour holds its inner one a stroke's width away all
-    round, or off its middle (a 6's loop). A loop drawn finer or fainter than the digit breaks into arcs: it is
-    traced in its faint ink too (RING_INK), the strokes along it going with it."""
+    (RING_SOLIDITY) whose inside holds other strokes in its middle (RING_OFF_CENTRE), together at least RING_HELD
+    of the inside's height tall or of its larger side large, with room round them (RING_GAP). A digit's own loop
+    holds nothing so large (a dotted zero's dot is a tenth of it); an outline glyph's outer contour holds its inner
+    one a stroke's width away all round, or off its middle (a 6's loop). A loop drawn finer or fainter than the
+    digit breaks into arcs: it is traced in its faint ink too (RING_INK), the strokes along it going with it, and
+    where it is still open, closed across gaps of a pixel or two."""
     if len(strokes) < 2:
         return strokes
     loops = ndimage.label(ink.mask | (ink.ink > RING_INK), structure=EIGHT_CONNECTED)[0]
@@ -1567,12 +1570,18 @@ def _without_rings(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> li
             continue
         own = loops[region] == loop
         inside = ndimage.binary_fill_holes(own) & ~own
+        if not inside.any():  # a fine loop's stroke broken for a pixel or two
+            own = ndimage.binary_dilation(own, structure=EIGHT_CONNECTED)
+            inside = ndimage.binary_fill_holes(own) & ~own
         inside_labels = set(np.unique(labels[region][inside]).tolist())
         held = [s for s in strokes if s.label in inside_labels and loop_of[s.label] != loop]
-        rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
-        if not held or max(s.box[3] for s in held) < RING_HELD * (rows[-1] - rows[0] + 1):
+        if not held:
             continue
+        rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+        tall, wide = rows[-1] - rows[0] + 1, columns[-1] - columns[0] + 1
         x, y, w, h = union_box([s.box for s in held])
+        if max(h / tall, max(w, h) / max(tall, wide)) < RING_HELD:
+            continue
         off_x = abs(x + w / 2 - region[1].start - (columns[0] + columns[-1] + 1) / 2) / (columns[-1] - columns[0] + 1)
         off_y = abs(y + h / 2 - region[0].start - (rows[0] + rows[-1] + 1) / 2) / (rows[-1] - rows[0] + 1)
         if max(off_x, off_y) > RING_OFF_CENTRE:
