@@ -1582,8 +1582,8 @@ def _without_rings(ink: InkMap, labels: np.ndarray, strokes: list[Stroke]) -> li
         x, y, w, h = union_box([s.box for s in held])
         if max(h / tall, max(w, h) / max(tall, wide)) < RING_HELD:
             continue
-        off_x = abs(x + w / 2 - region[1].start - (columns[0] + columns[-1] + 1) / 2) / (columns[-1] - columns[0] + 1)
-        off_y = abs(y + h / 2 - region[0].start - (rows[0] + rows[-1] + 1) / 2) / (rows[-1] - rows[0] + 1)
+        off_x = abs(x + w / 2 - region[1].start - (columns[0] + columns[-1] + 1) / 2) / wide
+        off_y = abs(y + h / 2 - region[0].start - (rows[0] + rows[-1] + 1) / 2) / tall
         if max(off_x, off_y) > RING_OFF_CENTRE:
             continue
         # An outline glyph's outer contour holds its inner one a stroke's width inside it all round, or is the
