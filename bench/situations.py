@@ -17,6 +17,7 @@ DIR/failures/<situation>/, named by index, label and answer (derived from MNIST:
 from __future__ import annotations
 
 import argparse
+import colorsys
 import io
 import sys
 import time
@@ -416,6 +417,43 @@ def canvas_transparent(split: Split, count: int, seed: int = SEED) -> list[Sampl
     return samples
 
 
+def colour_only(split: Split, count: int, seed: int = SEED) -> list[Sample]:
+    """Coloured ink about as light as coloured paper: a pen of one hue on a note of another, photographed (uneven
+    light, noise, JPEG), or a brush on a drawing app's coloured canvas (flat PNG). The ink's lightness (ITU-R 601
+    luma) is within 0.1 of the paper's, so a grayscale image hardly shows it; a person sees it plainly."""
+    samples = []
+    luma = np.array((0.299, 0.587, 0.114), dtype=np.float32)
+    for index, digit in enumerate(pick_digits(split, count, seed, "colour_only")):
+        rng = image_rng(seed, "colour_only", index)
+        hue = rng.uniform(0, 1)
+        tone = np.array(colorsys.hsv_to_rgb(hue, rng.uniform(0.3, 0.7), rng.uniform(0.6, 0.95)), dtype=np.float32)
+        ink_hue = (hue + rng.uniform(0.25, 0.75)) % 1  # a hue at least a quarter of the circle away
+        ink = np.array(colorsys.hsv_to_rgb(ink_hue, rng.uniform(0.6, 1.0), 1.0), dtype=np.float32)
+        ink = np.clip(ink * (float(tone @ luma) + rng.uniform(-0.1, 0.1)) / float(ink @ luma), 0.0, 1.0)
+        if rng.random() < 0.7:
+            width, height = PHOTO_SIZES[rng.integers(len(PHOTO_SIZES))]
+            alpha = pen_alpha(split.images[digit], rng.uniform(0.2, 0.4) * min(width, height), rng)
+            alpha = soften(rotate(alpha, rng.uniform(-7, 7)), rng.uniform(0.3, 1.5))
+            surface = paper(height, width, rng, tint=0.01, tone=0.93) / 0.93 * tone
+            x, y = (
+                int(rng.uniform(0.1, 0.9) * (width - alpha.shape[1])),
+                int(rng.uniform(0.1, 0.9) * (height - alpha.shape[0])),
+            )
+            lay_ink(surface, alpha, x, y, ink)
+            surface *= illumination(height, width, rng, rng.uniform(0.05, 0.3), shadow=rng.random() < 0.5)[..., None]
+            image = finish(np.clip(surface, 0.0, 1.0), rng, rng.uniform(0.01, 0.03))
+            samples.append(Sample(jpeg(image, rng), str(split.labels[digit]), "photo"))
+        else:
+            side = 400
+            alpha = pen_alpha(split.images[digit], rng.uniform(0.4, 0.65) * side, rng)[: side - 1, : side - 1]
+            surface = np.ones((side, side, 3), dtype=np.float32) * tone
+            x, y = int(rng.uniform(0, side - alpha.shape[1])), int(rng.uniform(0, side - alpha.shape[0]))
+            lay_ink(surface, alpha, x, y, ink)
+            image = Image.fromarray((surface * 255 + 0.5).astype(np.uint8))
+            samples.append(Sample(encode(image, "PNG"), str(split.labels[digit]), "canvas"))
+    return samples
+
+
 def scan(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     """A scanned form's digit box: a tight crop, dark ink on white, slightly blurred; gray, bilevel or JPEG."""
     samples = []
@@ -716,6 +754,7 @@ SITUATIONS: dict[str, Builder] = {
     "numbers_underlined": numbers_underlined,
     "numbers_cropped": numbers_cropped,
     "form_cells": form_cells,
+    "colour_only": colour_only,
     "blank": blank,
 }
 

@@ -163,6 +163,33 @@ def test_a_real_decompression_bomb_is_refused_quickly():
         imaging.decode_image(bomb)
 
 
+# A pink as light as a blue (ITU-R 601 luma 141 against 138): a pastel pen on a coloured note.
+BLUE_PAPER, PINK_INK = (90, 150, 200), (230, 100, 120)
+
+
+def test_ink_as_light_as_its_paper_is_dark_in_the_colour_contrast():
+    data = encode(stroke_image("RGB", ink=PINK_INK, paper=BLUE_PAPER), "JPEG", quality=90)
+    lightness = imaging.decode_image(data).gray
+    assert abs(float(lightness[32, 32]) - float(lightness[32, 2])) < 0.05  # invisible by lightness
+    colour = imaging.decode_colour(data)
+    assert colour is not None and colour.gray.shape == (64, 64) and colour.format == "JPEG"
+    assert float(colour.gray[32, 2]) - float(colour.gray[32, 32]) > 0.3
+    assert abs(float(colour.gray[32, 2]) - float(lightness[32, 2])) < 0.02  # the paper keeps its lightness
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        stroke_image("L"),  # no colour at all
+        stroke_image("RGB", ink=(0, 0, 0), paper=(255, 255, 255)),  # colour channels, gray content
+        stroke_image("RGB", ink=(40, 60, 200), paper=(250, 250, 245)),  # coloured ink, but darker than its paper
+        Image.new("RGB", (64, 64), BLUE_PAPER),  # coloured paper, no ink
+    ],
+)
+def test_colour_adds_nothing_where_lightness_already_shows_the_ink(image):
+    assert imaging.decode_colour(encode(image)) is None
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     mode=st.sampled_from(["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"]),
@@ -178,12 +205,15 @@ def test_any_mode_and_size_decodes_to_gray_in_unit_range_or_a_clear_error(mode, 
         data = encode(image, fmt)
     except (OSError, ValueError, KeyError):
         return  # Pillow cannot write this mode in this format; nothing to decode
-    try:
-        decoded = imaging.decode_image(data)
-    except InvalidImage:
-        return
-    assert decoded.gray.ndim == 2 and decoded.gray.dtype == np.float32
-    assert float(decoded.gray.min()) >= 0.0 and float(decoded.gray.max()) <= 1.0
+    for decode in (imaging.decode_image, imaging.decode_colour):
+        try:
+            decoded = decode(data)
+        except InvalidImage:
+            return
+        if decoded is None:
+            continue  # no colour contrast
+        assert decoded.gray.ndim == 2 and decoded.gray.dtype == np.float32
+        assert float(decoded.gray.min()) >= 0.0 and float(decoded.gray.max()) <= 1.0
 
 
 @settings(max_examples=150, deadline=None)

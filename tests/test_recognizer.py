@@ -12,7 +12,7 @@ from digitrec import normalize
 from digitrec.errors import InvalidImage, ModelUnavailable
 from digitrec.imaging import decode_image
 from digitrec.recognizer import NO_DIGIT, OK, UNSURE, Recognizer, RememberingClassifier, SecondOpinion
-from tests.conftest import drawn_digit, encode, mnist_on_paper
+from tests.conftest import drawn_digit, encode, mnist_on_paper, with_sensor_noise
 
 
 def test_reads_mnist_digits_given_as_files(recognizer, mnist_test):
@@ -475,6 +475,28 @@ def test_a_digit_on_a_note_lying_on_a_dark_table_is_read(recognizer):
     prediction = recognizer.predict(encode(photo, "JPEG", quality=85))
     assert prediction.digit == 7 and prediction.status == OK
     assert recognizer.read_number(encode(photo, "JPEG", quality=85)).number == "7"
+
+
+def _in_colour(digits: str, ink: tuple[int, int, int], paper: tuple[int, int, int]) -> bytes:
+    """A phone photo (640x480 JPEG, sensor noise) of ``digits`` (drawn_digit's strokes, side by side) in ``ink`` on
+    ``paper``."""
+    photo = Image.new("RGB", (640, 480), paper)
+    for index, digit in enumerate(digits):
+        mask = drawn_digit(digit, size=200, ink=255, paper=0)
+        photo.paste(Image.new("RGB", mask.size, ink), (220 - 100 * (len(digits) - 1) + 200 * index, 140), mask)
+    return encode(with_sensor_noise(photo, 6), "JPEG", quality=85)
+
+
+@pytest.mark.parametrize(
+    ("ink", "paper"),
+    [((230, 100, 120), (90, 150, 200)), ((60, 200, 190), (200, 160, 40)), ((200, 60, 220), (90, 160, 120))],
+)
+def test_a_digit_as_light_as_its_coloured_paper_is_read(recognizer, ink, paper):
+    # A pastel pen on a coloured note, a coloured brush on a coloured canvas: the ink differs from its paper by its
+    # colour only, and in lightness (grayscale) there was nothing ("no digit").
+    prediction = recognizer.predict(_in_colour("7", ink, paper))
+    assert prediction.digit == 7 and prediction.status == OK
+    assert recognizer.read_number(_in_colour("71", ink, paper)).number == "71"
 
 
 def test_an_outline_six_in_a_photo_is_not_read_as_its_loop(recognizer):

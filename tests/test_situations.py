@@ -17,7 +17,8 @@ from digitrec.recognizer import NO_DIGIT
 # numbers_cropped 38/40, form_cells 50/50 (half of them empty; 31/50 before empty printed boxes were no digit),
 # note_on_table 50/50 (3/50 before a sheet on a darker table was found), circled 49/50 (8/50 before a loop drawn
 # round a digit was left out), underlined 47/50 (40/50 before a line apart under a digit was left out, 46/50 before
-# one touching it was), numbers_underlined 37/40 (24/40 before a line under a number, apart or touching, was).
+# one touching it was), numbers_underlined 37/40 (24/40 before a line under a number, apart or touching, was),
+# colour_only 50/50 (22/50 before ink told from its paper by colour only was looked for).
 FROM_MNIST = {
     "phone_photo": (50, 48),
     "note_on_table": (50, 49),
@@ -33,6 +34,7 @@ FROM_MNIST = {
     "numbers_cropped": (40, 37),
     "numbers_underlined": (40, 35),
     "form_cells": (50, 49),
+    "colour_only": (50, 48),
 }
 # Measured: typed_ordinary 49/50, typed_handwriting 50/50.
 TYPED = {"typed_ordinary": (50, 48), "typed_handwriting": (50, 49)}

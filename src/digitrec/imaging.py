@@ -5,6 +5,10 @@ is decoded (decompression bombs), and Pillow's own bomb warning is an error. Lar
 reduced size (draft mode), EXIF orientation is honoured, animations give their first frame, 16-bit and
 float images are scaled, palette, CMYK and bilevel images converted, and transparency is composited onto
 the background that contrasts with the strokes, so a transparent canvas export reads as its drawing.
+
+Grayscale is the image's lightness (luma). Ink about as light as its paper, told apart by its colour only (a
+pastel pen on a coloured note, a coloured brush on a coloured canvas), is invisible there; ``decode_colour``
+gives a second grayscale image, for an image where the first shows nothing, in which such ink is dark.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
 
 from digitrec.errors import EmptyImage, ImageTooLarge, InvalidImage, UnsupportedFormat
 
@@ -26,6 +31,18 @@ MAX_PIXELS = 40_000_000  # a 6000x4000 photo is 24 MP; a 12000x12000 bomb is 144
 DECODE_SIDE = 1024  # large images are brought down to about this before any processing
 STRIP_GAIN = 4  # a long strip may be decoded up to this many times longer, to keep its shorter side
 EXIF_ORIENTATION = 0x0112
+LUMA = np.array((0.299, 0.587, 0.114), dtype=np.float32)  # Pillow's (ITU-R 601) weights: what convert("L") gives
+# Colour-only ink (decode_colour): where ink's lightness differs from the paper around it (a median over a square
+# of COLOUR_PAPER_WINDOW of the image's longer side, in blocks PAPER_BLOCKS to that side) by COLOUR_ONLY_SHARE of
+# its colour's difference or more, lightness already shows it (a blue grid line on white: coloured, but darker
+# too) and its colour adds nothing; where less, its colour darkens it. An image whose colour darkens nothing by
+# MIN_COLOUR_CONTRAST (of the 0-1 range) has no such ink.
+COLOUR_ONLY_SHARE = 0.5
+COLOUR_PAPER_WINDOW = 0.25
+PAPER_BLOCKS = 32
+COLOUR_REACH = 0.04
+MIN_COLOUR_CONTRAST = 0.1
+COLOUR_SAMPLES = 20_000
 
 # Formats people send that we refuse by name rather than as "not an image".
 _SIGNATURES = (
@@ -109,12 +126,7 @@ def _to_array(image: Image.Image) -> np.ndarray:
         if mode == "F":
             top = max(float(values.max()), 1.0)
         return np.clip(values / top, 0.0, 1.0)
-    if mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    elif mode in ("PA", "La", "RGBa"):
-        image = image.convert("RGBA")
-    elif mode not in ("1", "L", "LA", "RGB", "RGBA"):
-        image = image.convert("RGB")  # CMYK, YCbCr, LAB, HSV
+    image = _eight_bit(image)
     if image.mode in ("LA", "RGBA"):
         alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
         gray = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
@@ -122,14 +134,97 @@ def _to_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.float32) / 255.0
 
 
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """An 8-bit image in one of the modes 1, L, LA, RGB or RGBA (palette, CMYK and the rest converted)."""
+    mode = image.mode
+    if mode == "P":
+        return image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if mode in ("PA", "La", "RGBa"):
+        return image.convert("RGBA")
+    if mode not in ("1", "L", "LA", "RGB", "RGBA"):
+        return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV
+    return image
+
+
 def _composite(gray: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Composite onto white when the visible strokes are dark, onto black when they are light."""
     if alpha.min() > 0.98:
         return gray
+    return gray * alpha + _background(gray, alpha) * (1.0 - alpha)
+
+
+def _background(gray: np.ndarray, alpha: np.ndarray) -> float:
+    """The background a transparent image is composited onto: white under dark strokes, black under light ones."""
     weight = float(alpha.sum())
     stroke_level = float((gray * alpha).sum() / weight) if weight > 0 else 0.0
-    background = 1.0 if stroke_level < 0.5 else 0.0
-    return gray * alpha + background * (1.0 - alpha)
+    return 1.0 if stroke_level < 0.5 else 0.0
+
+
+def _to_rgb(image: Image.Image) -> np.ndarray | None:
+    """A colour image as RGB float32 (H, W, 3) in [0, 1], transparency composited as ``_to_array`` does; None for an
+    image without colour channels (bilevel, grayscale, 16-bit)."""
+    if image.mode in ("1", "L", "LA", "I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        return None
+    image = _eight_bit(image)
+    if image.mode not in ("RGB", "RGBA"):
+        return None
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
+    if image.mode == "RGBA":
+        alpha = np.asarray(image.getchannel("A"), dtype=np.float32)[..., np.newaxis] / 255.0
+        if alpha.min() <= 0.98:
+            rgb = rgb * alpha + _background(rgb @ LUMA, alpha[..., 0]) * (1.0 - alpha)
+    return rgb
+
+
+def _paper_lightness(luma: np.ndarray) -> np.ndarray:
+    """The paper's lightness around each pixel of a grayscale image: the median of blocks PAPER_BLOCKS to the
+    longer side, then of the blocks in a square COLOUR_PAPER_WINDOW of that side, smoothly enlarged back (strokes
+    narrower than half a block are no part of it; a median over the whole window at each pixel costs a second on
+    a 640x480 image)."""
+    height, width = luma.shape
+    every = max(1, max(height, width) // (PAPER_BLOCKS * 4))  # 4x4 pixels a block are enough for its median
+    sample = luma[::every, ::every]
+    step = max(1, min(max(sample.shape) // PAPER_BLOCKS, *sample.shape))
+    rows, cols = max(1, sample.shape[0] // step), max(1, sample.shape[1] // step)
+    blocks = sample[: rows * step, : cols * step].reshape(rows, step, cols, step).transpose(0, 2, 1, 3)
+    medians = np.median(blocks.reshape(rows, cols, -1), axis=2).astype(np.float32)
+    window = max(3, int(COLOUR_PAPER_WINDOW * PAPER_BLOCKS) | 1)
+    paper = ndimage.median_filter(medians, size=window, mode="nearest")
+    return np.asarray(Image.fromarray(paper, mode="F").resize((width, height), Image.Resampling.BILINEAR))
+
+
+def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
+    """Grayscale (H, W) in [0, 1] from an RGB image: its lightness, darkened where ink differs from the paper by its
+    colour but hardly by its lightness; None where nothing is darkened by MIN_COLOUR_CONTRAST.
+
+    Light and shadow on the paper change a colour's strength, not its direction in RGB; so what is left of each
+    pixel's colour once the component along the paper's (the median colour) is taken away is its difference of
+    hue, and the main direction of those differences (the largest eigenvector of their scatter) is the ink's, with
+    the sign of its longer tail. Ink with a lightness of its own keeps it and gains nothing (COLOUR_ONLY_SHARE).
+    """
+    height, width = rgb.shape[:2]
+    pixels = rgb.reshape(-1, 3)
+    every = max(1, len(pixels) // COLOUR_SAMPLES)  # medians and percentiles of a sample: sorting is what costs
+    paper = np.median(pixels[::every], axis=0)
+    direction = paper / max(float(np.linalg.norm(paper)), 1e-6)
+    # Each pixel's hue difference is (pixel @ away) - centre; their scatter is worked out from the pixels' (3x3).
+    away = np.eye(3, dtype=np.float32) - np.outer(direction, direction).astype(np.float32)
+    centre = np.median(pixels[::every] @ away, axis=0)
+    mean = pixels.mean(axis=0) @ away
+    scatter = away @ (pixels.T @ pixels / len(pixels)) @ away - np.outer(mean, centre) - np.outer(centre, mean)
+    main = np.linalg.eigh(scatter + np.outer(centre, centre))[1][:, -1].astype(np.float32)
+    along = pixels @ (away @ main) - float(centre @ main)
+    low, high = np.percentile(along[::every], (0.5, 99.5))
+    along = np.maximum(-along if -low > high else along, 0.0).reshape(height, width)
+    luma = (pixels @ LUMA).reshape(height, width)
+    # Lightness is taken as the most there is nearby: at the soft edge of a mark that differs by lightness too (a
+    # thumb, the table beyond the sheet) it rises with the colour, and weighing each pixel alone draws a ring there.
+    reach = max(3, int(COLOUR_REACH * max(height, width)) | 1)
+    lightness = ndimage.maximum_filter(np.abs(luma - _paper_lightness(luma)), size=reach)
+    darker = along * np.clip(1.0 - lightness / np.maximum(COLOUR_ONLY_SHARE * along, 1e-6), 0.0, 1.0)
+    if float(darker.max()) < MIN_COLOUR_CONTRAST:
+        return None
+    return np.clip(luma - darker, 0.0, 1.0).astype(np.float32)
 
 
 @contextmanager
@@ -181,21 +276,41 @@ def decode_image(
 
     Raises EmptyImage, UnsupportedFormat, ImageTooLarge or InvalidImage (all InvalidImage) with a clear message.
     """
+    with _reduced(data, max_pixels, side, short_side, colour=False) as (image, width, height, source_format):
+        gray = _to_array(image)
+    return DecodedImage(
+        gray=np.ascontiguousarray(gray, dtype=np.float32), width=width, height=height, format=source_format
+    )
+
+
+def decode_colour(
+    data: bytes, *, max_pixels: int = MAX_PIXELS, side: int = DECODE_SIDE, short_side: int = 0
+) -> DecodedImage | None:
+    """Decode image bytes as ``decode_image`` does, into the grayscale image in which ink told from its paper by
+    colour only is dark (``colour_contrast``); None for an image without colour or without such ink."""
+    with _reduced(data, max_pixels, side, short_side, colour=True) as (image, width, height, source_format):
+        rgb = _to_rgb(image)
+    gray = None if rgb is None else colour_contrast(rgb)
+    return None if gray is None else DecodedImage(gray=gray, width=width, height=height, format=source_format)
+
+
+@contextmanager
+def _reduced(
+    data: bytes, max_pixels: int, side: int, short_side: int, *, colour: bool
+) -> Iterator[tuple[Image.Image, int, int, str]]:
+    """The image opened, upright and reduced for ``decode_image``, with its source's upright size and format."""
     with _decoding(data, max_pixels) as image:
         source_format = image.format or "unknown"
         width, height = _upright_size(image)
         side = min(max(side, -(-short_side * max(width, height) // max(min(width, height), 1))), STRIP_GAIN * side)
         if source_format == "JPEG":
             # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least half of ``side``.
-            image.draft(_draft_mode(image), (side // 2, side // 2))
+            image.draft(image.mode if colour else _draft_mode(image), (side // 2, side // 2))
         image.load()
         upright = _upright(image)
         if max(upright.size) > side:
             upright.thumbnail((side, side), Image.Resampling.BOX, reducing_gap=2.0)
-        gray = _to_array(upright)
-    return DecodedImage(
-        gray=np.ascontiguousarray(gray, dtype=np.float32), width=width, height=height, format=source_format
-    )
+        yield upright, width, height, source_format
 
 
 def decode_region(

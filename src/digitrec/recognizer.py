@@ -63,6 +63,11 @@ CLOSER_LOOK_GAIN = 1.5
 FINER_LOOK_GAIN = 3.0
 FINER_LOOK_SIDE = 2 * FIRST_LOOK_SIDE
 FINER_LOOK_CLEARANCE = 2 * MIN_DIGIT_FRACTION
+# What only the colour look finds (Recognizer._colour_look) in a photo (an image larger than CROP_SIDE) must lie clear
+# of the border by this share of its longer side: a thumb over the sheet's edge differs from the paper by its colour
+# more than by its lightness in places, and what is left of it there, an arch, passed for a 9. A canvas drawing
+# may reach its edges.
+COLOUR_LOOK_CLEARANCE = FINER_LOOK_CLEARANCE
 # A 2 is likelier than a 7 standing on a line drawn under it: where the two readings of such a shape are averaged
 # (``Recognizer._read``), the one as drawn, a 2, weighs this much.
 UNCUT_WEIGHT = 0.6
@@ -124,6 +129,18 @@ def _least_digit_fraction(scale: float) -> float:
     """The share of a first look's side that a digit must reach (shorter marks are specks) in an image reduced
     ``scale`` times: in a large photo, a mark half as small may be a tiny digit (TINY_DIGIT_GAIN)."""
     return TINY_DIGIT_FRACTION if scale >= TINY_DIGIT_GAIN else MIN_DIGIT_FRACTION
+
+
+def _holds_marks(gray: np.ndarray) -> bool:
+    """Whether a first look (an image about FIRST_LOOK_SIDE long) finds any mark a digit could be: one not flat, at
+    least TINY_DIGIT_FRACTION of the image's side, once ruled and squared lines, specks, printed boxes and what
+    lies beyond the sheet are gone."""
+    ink = ink_map(gray, max(gray.shape))
+    if ink is None:
+        return False
+    least = TINY_DIGIT_FRACTION * min(max(ink.ink.shape), FIRST_LOOK_SIDE)
+    strokes = find_strokes(ink, one_digit=True)[1]
+    return any(not is_flat(stroke.box) and max(stroke.box[2:]) >= least for stroke in strokes)
 
 
 def _clear_of_border(box: tuple[int, int, int, int], shape: tuple[int, ...], share: float) -> bool:
@@ -275,7 +292,12 @@ class Recognizer:
         return self._judge(probabilities, normalized, scale)
 
     def predict(self, data: bytes) -> Prediction:
-        """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
+        """Read one digit from image bytes. Raises InvalidImage (or a subclass) for bytes it cannot decode.
+
+        Where the image's lightness shows no digit, or only one the classifier is unsure of, the digit that ink told
+        from its paper by colour only draws is read instead, if there is one (``_colour_look``): in place of no
+        digit whatever its status, in place of an unsure one only when it is sure.
+        """
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
         fraction = _least_digit_fraction(decoded.scale)
         framing = max(decoded.width, decoded.height) <= CROP_SIDE
@@ -285,12 +307,33 @@ class Recognizer:
             decoded, normalized = self._finer_look(data, fraction)
         if normalized is not None and max(normalized.box[2:]) < MIN_DIGIT_FRACTION * max(decoded.gray.shape):
             normalized, closer = self._confirm_tiny(data, normalized, decoded)
+        prediction = self._reading(data, decoded, normalized, closer)
+        if prediction.status != OK:
+            coloured = self._colour_look(data, fraction, framing)
+            if coloured is not None:
+                # The closer look decodes lightness only: it cannot see such ink.
+                by_colour = self._reading(data, *coloured, closer=None, look_closer=False)
+                if prediction.status == NO_DIGIT or by_colour.status == OK:
+                    prediction = by_colour
+        return prediction
+
+    def _reading(
+        self,
+        data: bytes,
+        decoded: imaging.DecodedImage,
+        normalized: Normalized | None,
+        closer: Normalized | None,
+        look_closer: bool = True,
+    ) -> Prediction:
+        """The prediction for the digit ``normalized`` found in ``decoded`` (None: no digit), read again from the
+        source's own pixels where it is small (``closer``, when that look was taken already; unless not
+        ``look_closer``)."""
         if normalized is None:
             prediction = Prediction(status=NO_DIGIT, digit=None, confidence=0.0, probabilities=[0.0] * 10)
         else:
             scale = decoded.scale
             normalized, probabilities = self._read(normalized)
-            if max(normalized.box[2:]) < CLOSER_LOOK_PX and scale >= CLOSER_LOOK_GAIN:
+            if look_closer and max(normalized.box[2:]) < CLOSER_LOOK_PX and scale >= CLOSER_LOOK_GAIN:
                 if closer is None:
                     closer = self._closer_look(data, normalized, scale)
                 if closer is not None:
@@ -302,6 +345,23 @@ class Recognizer:
         prediction.source = decoded.gray
         prediction.image_size = [decoded.width, decoded.height]
         return prediction
+
+    def _colour_look(
+        self, data: bytes, fraction: float, framing: bool
+    ) -> tuple[imaging.DecodedImage, Normalized] | None:
+        """For an image whose lightness shows no digit, or an unsure one: the digit that ink told from its paper by
+        colour only (a pastel pen on a coloured note) draws in the image's colour contrast (``imaging.decode_colour``)
+        at the first look's size, and that image. None where it draws none, or none as large as a digit must be
+        without a closer look to confirm it (that look sees lightness only)."""
+        coloured = imaging.decode_colour(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
+        if coloured is None:
+            return None
+        found = normalize_digit(coloured.gray, side=FIRST_LOOK_SIDE, min_digit_fraction=fraction, framing=framing)
+        if found is None or max(found.box[2:]) < MIN_DIGIT_FRACTION * max(coloured.gray.shape):
+            return None
+        if not framing and not _clear_of_border(found.box, coloured.gray.shape, COLOUR_LOOK_CLEARANCE):
+            return None
+        return coloured, found
 
     def _finer_look(self, data: bytes, fraction: float) -> tuple[imaging.DecodedImage, Normalized | None]:
         """The image decoded at FINER_LOOK_SIDE and the digit found there (digits shorter than ``fraction`` of its
@@ -358,22 +418,49 @@ class Recognizer:
         digit. Where neither does (blank paper, or only its lines), the closer look that numbers need would read
         digits in the grain of the paper and in what is left of its lines."""
         first = imaging.decode_image(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE, short_side=STRIP_LOOK_PX)
-        ink = ink_map(first.gray, max(first.gray.shape))
-        if ink is not None:
-            least = TINY_DIGIT_FRACTION * min(max(ink.ink.shape), FIRST_LOOK_SIDE)
-            strokes = find_strokes(ink, one_digit=True)[1]
-            if any(not is_flat(stroke.box) and max(stroke.box[2:]) >= least for stroke in strokes):
-                return True
+        if _holds_marks(first.gray):
+            return True
         if first.scale < FINER_LOOK_GAIN:
             return False
         return self._finer_look(data, _least_digit_fraction(first.scale))[1] is not None
 
+    def _colour_number_look(self, data: bytes) -> imaging.DecodedImage | None:
+        """For an image whose lightness shows no number, or an unsure one: its colour contrast
+        (``imaging.decode_colour``) at the size numbers are read at, where the first look at it finds marks a digit
+        could be; else None."""
+        first = imaging.decode_colour(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE, short_side=STRIP_LOOK_PX)
+        if first is None or not _holds_marks(first.gray):
+            return None
+        return imaging.decode_colour(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
+
     def read_number(self, data: bytes) -> NumberReading:
-        """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode."""
-        seen = self._may_hold_digits(data)
+        """Read a number written left to right. Raises InvalidImage (or a subclass) for bytes it cannot decode.
+
+        As ``predict`` does, where lightness shows no number or one read unsure, the number that ink told from its
+        paper by colour only writes is read instead (``_colour_number_look``): in place of none whatever its
+        status, in place of an unsure one only when it is sure.
+        """
         decoded = imaging.decode_image(data, max_pixels=self.max_pixels, side=NUMBER_SIDE)
+        reading = self._number_reading(decoded, self._may_hold_digits(data))
+        if reading.status != OK:
+            coloured = self._colour_number_look(data)
+            if coloured is not None:
+                # As for a single digit (COLOUR_LOOK_CLEARANCE): a mark by a photo's border is a thumb's, not a digit.
+                by_colour = self._number_reading(
+                    coloured, True, clearance=max(coloured.width, coloured.height) > CROP_SIDE
+                )
+                if reading.status == NO_DIGIT or by_colour.status == OK:
+                    reading = by_colour
+        return reading
+
+    def _number_reading(self, decoded: imaging.DecodedImage, seen: bool, clearance: bool = False) -> NumberReading:
+        """The number read in ``decoded`` (none unless ``seen``); with ``clearance``, none unless each of its digits
+        lies COLOUR_LOOK_CLEARANCE clear of the border."""
         classify = RememberingClassifier(self.classify)
         pieces = segment.split_digits(decoded.gray, classify=classify) if seen else []
+        shape = decoded.gray.shape
+        if clearance and not all(_clear_of_border(piece.box, shape, COLOUR_LOOK_CLEARANCE) for piece in pieces):
+            pieces = []
         if not pieces:
             return NumberReading(
                 status=NO_DIGIT, number="", digits=[], width=decoded.width, height=decoded.height, source=decoded.gray
