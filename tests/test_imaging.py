@@ -23,6 +23,13 @@ def stroke_image(mode: str = "L", size: int = 64, ink=0, paper=255) -> Image.Ima
     return image
 
 
+def broad_stroke(mode: str, ink, paper) -> Image.Image:
+    """A bar a third of the image wide (a huge brush): the paper's lightness round it is the bar's own."""
+    image = Image.new(mode, (64, 64), paper)
+    ImageDraw.Draw(image).rectangle([22, 6, 43, 57], fill=ink)
+    return image
+
+
 def bar_is_dark_on_light(gray: np.ndarray) -> bool:
     middle = gray.shape[1] // 2
     return gray[gray.shape[0] // 2, middle] < 0.2 and gray[gray.shape[0] // 2, 2] > 0.8
@@ -184,6 +191,8 @@ def test_ink_as_light_as_its_paper_is_dark_in_the_colour_contrast():
         stroke_image("RGB", ink=(0, 0, 0), paper=(255, 255, 255)),  # colour channels, gray content
         stroke_image("RGB", ink=(40, 60, 200), paper=(250, 250, 245)),  # coloured ink, but darker than its paper
         Image.new("RGB", (64, 64), BLUE_PAPER),  # coloured paper, no ink
+        broad_stroke("RGB", ink=(255, 128, 0), paper=(0, 0, 0)),  # orange on black: no paper hue, much lighter
+        broad_stroke("RGBA", ink=(255, 255, 255, 255), paper=(255, 255, 255, 0)),  # a huge white brush on a canvas
     ],
 )
 def test_colour_adds_nothing_where_lightness_already_shows_the_ink(image):

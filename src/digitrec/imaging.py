@@ -32,7 +32,7 @@ DECODE_SIDE = 1024  # large images are brought down to about this before any pro
 STRIP_GAIN = 4  # a long strip may be decoded up to this many times longer, to keep its shorter side
 EXIF_ORIENTATION = 0x0112
 LUMA = np.array((0.299, 0.587, 0.114), dtype=np.float32)  # Pillow's (ITU-R 601) weights: what convert("L") gives
-# Colour-only ink (decode_colour): where ink's lightness differs from the paper around it (a median over a square
+# Colour-only ink (decode_colour): where ink's lightness differs from the paper's round it (a median over a square
 # of COLOUR_PAPER_WINDOW of the image's longer side, in blocks PAPER_BLOCKS to that side) by COLOUR_ONLY_SHARE of
 # its colour's difference or more, lightness already shows it (a blue grid line on white: coloured, but darker
 # too) and its colour adds nothing; where less, its colour darkens it. An image whose colour darkens nothing by
@@ -43,6 +43,7 @@ PAPER_BLOCKS = 32
 COLOUR_REACH = 0.04
 MIN_COLOUR_CONTRAST = 0.1
 COLOUR_SAMPLES = 20_000
+DARK_PAPER = 0.1  # the norm of the paper's RGB (0-1 each) below which it is black
 
 # Formats people send that we refuse by name rather than as "not an image".
 _SIGNATURES = (
@@ -176,14 +177,16 @@ def _to_rgb(image: Image.Image) -> np.ndarray | None:
     return rgb
 
 
-def _paper_lightness(luma: np.ndarray) -> np.ndarray:
-    """The paper's lightness around each pixel of a grayscale image: the median of blocks PAPER_BLOCKS to the
-    longer side, then of the blocks in a square COLOUR_PAPER_WINDOW of that side, smoothly enlarged back (strokes
-    narrower than half a block are no part of it; a median over the whole window at each pixel costs a second on
-    a 640x480 image)."""
+def _paper_lightness(luma: np.ndarray, paper_hue: np.ndarray) -> np.ndarray:
+    """The paper's lightness around each pixel of a grayscale image, from the pixels of the paper's hue (boolean
+    ``paper_hue``; the others count as the median of those): the median of blocks PAPER_BLOCKS to the longer
+    side, then of the blocks in a square COLOUR_PAPER_WINDOW of that side, smoothly enlarged back (a median over
+    the whole window at each pixel costs a second on a 640x480 image). A stroke of another hue, however broad, is
+    no part of it."""
     height, width = luma.shape
     every = max(1, max(height, width) // (PAPER_BLOCKS * 4))  # 4x4 pixels a block are enough for its median
-    sample = luma[::every, ::every]
+    paper = float(np.median(luma[paper_hue])) if paper_hue.any() else float(np.median(luma))
+    sample = np.where(paper_hue, luma, paper)[::every, ::every]
     step = max(1, min(max(sample.shape) // PAPER_BLOCKS, *sample.shape))
     rows, cols = max(1, sample.shape[0] // step), max(1, sample.shape[1] // step)
     blocks = sample[: rows * step, : cols * step].reshape(rows, step, cols, step).transpose(0, 2, 1, 3)
@@ -206,7 +209,9 @@ def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
     pixels = rgb.reshape(-1, 3)
     every = max(1, len(pixels) // COLOUR_SAMPLES)  # medians and percentiles of a sample: sorting is what costs
     paper = np.median(pixels[::every], axis=0)
-    direction = paper / max(float(np.linalg.norm(paper)), 1e-6)
+    if float(np.linalg.norm(paper)) < DARK_PAPER:
+        paper = np.ones(3, dtype=np.float32)  # black paper has no hue to hold on to: the gray axis
+    direction = paper / float(np.linalg.norm(paper))
     # Each pixel's hue difference is (pixel @ away) - centre; their scatter is worked out from the pixels' (3x3).
     away = np.eye(3, dtype=np.float32) - np.outer(direction, direction).astype(np.float32)
     centre = np.median(pixels[::every] @ away, axis=0)
@@ -220,7 +225,8 @@ def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
     # Lightness is taken as the most there is nearby: at the soft edge of a mark that differs by lightness too (a
     # thumb, the table beyond the sheet) it rises with the colour, and weighing each pixel alone draws a ring there.
     reach = max(3, int(COLOUR_REACH * max(height, width)) | 1)
-    lightness = ndimage.maximum_filter(np.abs(luma - _paper_lightness(luma)), size=reach)
+    paper_hue = along < MIN_COLOUR_CONTRAST / 2
+    lightness = ndimage.maximum_filter(np.abs(luma - _paper_lightness(luma, paper_hue)), size=reach)
     darker = along * np.clip(1.0 - lightness / np.maximum(COLOUR_ONLY_SHARE * along, 1e-6), 0.0, 1.0)
     if float(darker.max()) < MIN_COLOUR_CONTRAST:
         return None

@@ -64,10 +64,9 @@ FINER_LOOK_GAIN = 3.0
 FINER_LOOK_SIDE = 2 * FIRST_LOOK_SIDE
 FINER_LOOK_CLEARANCE = 2 * MIN_DIGIT_FRACTION
 # What only the colour look finds (Recognizer._colour_look) in a photo (an image larger than CROP_SIDE) must lie clear
-# of the border by this share of its longer side: a thumb over the sheet's edge differs from the paper by its colour
-# more than by its lightness in places, and what is left of it there, an arch, passed for a 9. A canvas drawing
-# may reach its edges.
-COLOUR_LOOK_CLEARANCE = FINER_LOOK_CLEARANCE
+# of the border by this share of its longer side: a thumb over the sheet, skin about as light as a green paper, is
+# colour-only ink too, and its rim read as a 3. A canvas drawing may reach its edges.
+COLOUR_LOOK_CLEARANCE = MIN_DIGIT_FRACTION / 2
 # A 2 is likelier than a 7 standing on a line drawn under it: where the two readings of such a shape are averaged
 # (``Recognizer._read``), the one as drawn, a 2, weighs this much.
 UNCUT_WEIGHT = 0.6
@@ -352,7 +351,8 @@ class Recognizer:
         """For an image whose lightness shows no digit, or an unsure one: the digit that ink told from its paper by
         colour only (a pastel pen on a coloured note) draws in the image's colour contrast (``imaging.decode_colour``)
         at the first look's size, and that image. None where it draws none, or none as large as a digit must be
-        without a closer look to confirm it (that look sees lightness only)."""
+        without a closer look to confirm it (that look sees lightness only), or in a photo none clear of the border
+        (COLOUR_LOOK_CLEARANCE)."""
         coloured = imaging.decode_colour(data, max_pixels=self.max_pixels, side=FIRST_LOOK_SIDE)
         if coloured is None:
             return None
@@ -445,21 +445,18 @@ class Recognizer:
         if reading.status != OK:
             coloured = self._colour_number_look(data)
             if coloured is not None:
-                # As for a single digit (COLOUR_LOOK_CLEARANCE): a mark by a photo's border is a thumb's, not a digit.
-                by_colour = self._number_reading(
-                    coloured, True, clearance=max(coloured.width, coloured.height) > CROP_SIDE
-                )
+                photo = max(coloured.width, coloured.height) > CROP_SIDE
+                by_colour = self._number_reading(coloured, True, clearance=COLOUR_LOOK_CLEARANCE if photo else 0.0)
                 if reading.status == NO_DIGIT or by_colour.status == OK:
                     reading = by_colour
         return reading
 
-    def _number_reading(self, decoded: imaging.DecodedImage, seen: bool, clearance: bool = False) -> NumberReading:
-        """The number read in ``decoded`` (none unless ``seen``); with ``clearance``, none unless each of its digits
-        lies COLOUR_LOOK_CLEARANCE clear of the border."""
+    def _number_reading(self, decoded: imaging.DecodedImage, seen: bool, clearance: float = 0.0) -> NumberReading:
+        """The number read in ``decoded`` (none unless ``seen``, or unless each digit lies ``clearance`` of the
+        image's longer side clear of its border)."""
         classify = RememberingClassifier(self.classify)
         pieces = segment.split_digits(decoded.gray, classify=classify) if seen else []
-        shape = decoded.gray.shape
-        if clearance and not all(_clear_of_border(piece.box, shape, COLOUR_LOOK_CLEARANCE) for piece in pieces):
+        if not all(_clear_of_border(piece.box, decoded.gray.shape, clearance) for piece in pieces):
             pieces = []
         if not pieces:
             return NumberReading(
