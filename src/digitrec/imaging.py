@@ -32,17 +32,16 @@ DECODE_SIDE = 1024  # large images are brought down to about this before any pro
 STRIP_GAIN = 4  # a long strip may be decoded up to this many times longer, to keep its shorter side
 EXIF_ORIENTATION = 0x0112
 LUMA = np.array((0.299, 0.587, 0.114), dtype=np.float32)  # Pillow's (ITU-R 601) weights: what convert("L") gives
-# Colour-only ink (decode_colour): where ink's lightness differs from the paper's round it (a median over a square
-# of COLOUR_PAPER_WINDOW of the image's longer side, in blocks PAPER_BLOCKS to that side) by COLOUR_ONLY_SHARE of
-# its colour's difference or more, lightness already shows it (a blue grid line on white: coloured, but darker
-# too) and its colour adds nothing; where less, its colour darkens it. An image whose colour darkens nothing by
+# Colour-only ink (decode_colour): where ink's lightness differs from the paper's round it (the median of the
+# paper-hued pixels of a block, PAPER_BLOCKS to the image's longer side) by COLOUR_ONLY_SHARE of its colour's
+# difference or more, lightness already shows it (a blue grid line on white: coloured, but darker too) and its
+# colour adds nothing; where less, its colour darkens it. An image whose colour darkens nothing by
 # MIN_COLOUR_CONTRAST (of the 0-1 range) has no such ink.
 COLOUR_ONLY_SHARE = 0.5
-COLOUR_PAPER_WINDOW = 0.25
-PAPER_BLOCKS = 32
+PAPER_BLOCKS = 16
 COLOUR_REACH = 0.04
 MIN_COLOUR_CONTRAST = 0.1
-COLOUR_SAMPLES = 20_000
+COLOUR_SAMPLES = 5_000
 DARK_PAPER = 0.1  # the norm of the paper's RGB (0-1 each) below which it is black
 
 # Formats people send that we refuse by name rather than as "not an image".
@@ -179,21 +178,20 @@ def _to_rgb(image: Image.Image) -> np.ndarray | None:
 
 def _paper_lightness(luma: np.ndarray, paper_hue: np.ndarray) -> np.ndarray:
     """The paper's lightness around each pixel of a grayscale image, from the pixels of the paper's hue (boolean
-    ``paper_hue``; the others count as the median of those): the median of blocks PAPER_BLOCKS to the longer
-    side, then of the blocks in a square COLOUR_PAPER_WINDOW of that side, smoothly enlarged back (a median over
-    the whole window at each pixel costs a second on a 640x480 image). A stroke of another hue, however broad, is
-    no part of it."""
+    ``paper_hue``; the others count as the median of those, so a stroke of another hue, however broad, is no part
+    of it): the median of blocks PAPER_BLOCKS to the longer side, smoothly enlarged back (light and shade)."""
     height, width = luma.shape
-    every = max(1, max(height, width) // (PAPER_BLOCKS * 4))  # 4x4 pixels a block are enough for its median
-    paper = float(np.median(luma[paper_hue])) if paper_hue.any() else float(np.median(luma))
+    thin = max(1, luma.size // COLOUR_SAMPLES)
+    values, hued = luma.ravel()[::thin], paper_hue.ravel()[::thin]
+    paper = float(np.median(values[hued])) if hued.any() else float(np.median(values))
+    step = max(1, min(max(height, width) // PAPER_BLOCKS, height, width))
+    every = max(1, step // 4)  # 4x4 pixels a block are enough for its median
     sample = np.where(paper_hue, luma, paper)[::every, ::every]
-    step = max(1, min(max(sample.shape) // PAPER_BLOCKS, *sample.shape))
+    step = max(1, step // every)
     rows, cols = max(1, sample.shape[0] // step), max(1, sample.shape[1] // step)
     blocks = sample[: rows * step, : cols * step].reshape(rows, step, cols, step).transpose(0, 2, 1, 3)
     medians = np.median(blocks.reshape(rows, cols, -1), axis=2).astype(np.float32)
-    window = max(3, int(COLOUR_PAPER_WINDOW * PAPER_BLOCKS) | 1)
-    paper = ndimage.median_filter(medians, size=window, mode="nearest")
-    return np.asarray(Image.fromarray(paper, mode="F").resize((width, height), Image.Resampling.BILINEAR))
+    return np.asarray(Image.fromarray(medians, mode="F").resize((width, height), Image.Resampling.BILINEAR))
 
 
 def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
@@ -221,6 +219,8 @@ def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
     along = pixels @ (away @ main) - float(centre @ main)
     low, high = np.percentile(along[::every], (0.5, 99.5))
     along = np.maximum(-along if -low > high else along, 0.0).reshape(height, width)
+    if float(along.max()) < MIN_COLOUR_CONTRAST:
+        return None  # nothing differs from the paper's hue enough to be darkened by it
     luma = (pixels @ LUMA).reshape(height, width)
     # Lightness is taken as the most there is nearby: at the soft edge of a mark that differs by lightness too (a
     # thumb, the table beyond the sheet) it rises with the colour, and weighing each pixel alone draws a ring there.
