@@ -199,9 +199,10 @@ def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
     colour but hardly by its lightness; None where nothing is darkened by MIN_COLOUR_CONTRAST.
 
     Light and shadow on the paper change a colour's strength, not its direction in RGB; so what is left of each
-    pixel's colour once the component along the paper's (the median colour) is taken away is its difference of
-    hue, and the main direction of those differences (the largest eigenvector of their scatter) is the ink's, with
-    the sign of its longer tail. Ink with a lightness of its own keeps it and gains nothing (COLOUR_ONLY_SHARE).
+    pixel's colour once the component along the paper's (the median colour; on black paper, the gray axis) is
+    taken away is its difference of hue, and the main direction of those differences (the largest eigenvector of
+    their scatter) is the ink's, with the sign of its longer tail. Ink with a lightness of its own keeps it and
+    gains nothing (COLOUR_ONLY_SHARE).
     """
     height, width = rgb.shape[:2]
     pixels = rgb.reshape(-1, 3)
