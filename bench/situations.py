@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
-from digitrec import glyphs
+from digitrec import glyphs, imaging
 from digitrec.data import Split, load_split
 from digitrec.normalize import MNIST_SIDE
 from digitrec.recognizer import NO_DIGIT, UNSURE, Recognizer
@@ -422,7 +422,7 @@ def colour_only(split: Split, count: int, seed: int = SEED) -> list[Sample]:
     light, noise, JPEG), or a brush on a drawing app's coloured canvas (flat PNG). The ink's lightness (ITU-R 601
     luma) is within 0.1 of the paper's, so a grayscale image hardly shows it; a person sees it plainly."""
     samples = []
-    luma = np.array((0.299, 0.587, 0.114), dtype=np.float32)
+    luma = imaging.LUMA
     for index, digit in enumerate(pick_digits(split, count, seed, "colour_only")):
         rng = image_rng(seed, "colour_only", index)
         hue = rng.uniform(0, 1)

@@ -31,6 +31,7 @@ MAX_PIXELS = 40_000_000  # a 6000x4000 photo is 24 MP; a 12000x12000 bomb is 144
 DECODE_SIDE = 1024  # large images are brought down to about this before any processing
 STRIP_GAIN = 4  # a long strip may be decoded up to this many times longer, to keep its shorter side
 EXIF_ORIENTATION = 0x0112
+_WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # 16-bit, 32-bit and float: one channel, scaled
 LUMA = np.array((0.299, 0.587, 0.114), dtype=np.float32)  # Pillow's (ITU-R 601) weights: what convert("L") gives
 # Colour-only ink (decode_colour): where ink's lightness differs from the paper's round it (the median of the
 # paper-hued pixels of a block, PAPER_BLOCKS to the image's longer side) by COLOUR_ONLY_SHARE of its colour's
@@ -120,7 +121,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
 def _to_array(image: Image.Image) -> np.ndarray:
     """Flatten any mode to grayscale float32 in [0, 1], compositing transparency."""
     mode = image.mode
-    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+    if mode in _WIDE_MODES:
         values = np.asarray(image, dtype=np.float32)
         top = 65535.0 if mode.startswith("I;16") or values.max() > 255 else 255.0
         if mode == "F":
@@ -146,33 +147,31 @@ def _eight_bit(image: Image.Image) -> Image.Image:
     return image
 
 
-def _composite(gray: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """Composite onto white when the visible strokes are dark, onto black when they are light."""
+def _composite(values: np.ndarray, alpha: np.ndarray, gray: np.ndarray | None = None) -> np.ndarray:
+    """Composite ``values`` (grayscale (H, W) or RGB (H, W, 3)) with ``alpha`` (H, W) onto white when the visible
+    strokes are dark, onto black when they are light, judged by ``gray`` (the values themselves when grayscale)."""
     if alpha.min() > 0.98:
-        return gray
-    return gray * alpha + _background(gray, alpha) * (1.0 - alpha)
-
-
-def _background(gray: np.ndarray, alpha: np.ndarray) -> float:
-    """The background a transparent image is composited onto: white under dark strokes, black under light ones."""
+        return values
+    gray = values if gray is None else gray
     weight = float(alpha.sum())
     stroke_level = float((gray * alpha).sum() / weight) if weight > 0 else 0.0
-    return 1.0 if stroke_level < 0.5 else 0.0
+    background = 1.0 if stroke_level < 0.5 else 0.0
+    cover = alpha if values.ndim == 2 else alpha[..., np.newaxis]
+    return values * cover + background * (1.0 - cover)
 
 
 def _to_rgb(image: Image.Image) -> np.ndarray | None:
     """A colour image as RGB float32 (H, W, 3) in [0, 1], transparency composited as ``_to_array`` does; None for an
     image without colour channels (bilevel, grayscale, 16-bit)."""
-    if image.mode in ("1", "L", "LA", "I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+    if image.mode in _WIDE_MODES:
         return None
     image = _eight_bit(image)
     if image.mode not in ("RGB", "RGBA"):
         return None
     rgb = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
     if image.mode == "RGBA":
-        alpha = np.asarray(image.getchannel("A"), dtype=np.float32)[..., np.newaxis] / 255.0
-        if alpha.min() <= 0.98:
-            rgb = rgb * alpha + _background(rgb @ LUMA, alpha[..., 0]) * (1.0 - alpha)
+        alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
+        rgb = _composite(rgb, alpha, gray=rgb @ LUMA)
     return rgb
 
 

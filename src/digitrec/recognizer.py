@@ -456,7 +456,7 @@ class Recognizer:
         image's longer side clear of its border)."""
         classify = RememberingClassifier(self.classify)
         pieces = segment.split_digits(decoded.gray, classify=classify) if seen else []
-        if not all(_clear_of_border(piece.box, decoded.gray.shape, clearance) for piece in pieces):
+        if clearance and not all(_clear_of_border(piece.box, decoded.gray.shape, clearance) for piece in pieces):
             pieces = []
         if not pieces:
             return NumberReading(
