@@ -1141,6 +1141,41 @@ def test_a_2s_base_is_no_underline():
     assert result is not None and result.box[3] >= 110
 
 
+def test_a_line_under_a_digit_may_reach_up_beside_its_foot():
+    # A line slanting or wavy under a digit, apart from it, had its box's top a pixel above the digit's foot (or a
+    # few under a number): it was taken with the digit, and a 9, a 3 or a 6 on it read as a 2.
+    digit = (10, 50, 30, 52)  # its foot at y 102
+    assert normalize.underlines((5, 101, 50, 6), digit)
+    assert not normalize.underlines((5, 99, 50, 6), digit)
+    # Longer than 1.5 times the digits' height (a line under a number), by half its own height.
+    assert normalize.underlines((0, 97, 200, 10), (20, 40, 160, 62), height=60)
+    assert not normalize.underlines((0, 97, 80, 10), (20, 40, 60, 62), height=60)
+
+
+def test_a_line_under_a_digit_is_no_part_of_it_even_drawn_broader():
+    # Drawn with a marker under a digit written with a fine pen, the line was the largest stroke and so the
+    # digit's start: the 0 above it joined it.
+    photo = Image.new("L", (320, 320), 255)
+    draw = ImageDraw.Draw(photo)
+    draw.ellipse([(130, 80), (190, 180)], outline=0, width=4)
+    draw.line([(105, 200), (215, 204)], fill=0, width=16)
+    result = normalize.normalize_digit(with_noise(np.asarray(photo, dtype=np.float32) / 255, seed=4))
+    assert result is not None and result.box[3] <= 105 and result.box[2] <= 65
+
+
+def test_a_line_touching_a_digit_drawn_with_another_pen_is_no_2s_base():
+    # An underline far thinner than the digit's strokes was drawn apart from it: the digit is read without it
+    # alone (a 7 standing on it was read as "2, unsure", its reading with the line counted as a 2's base).
+    thin = normalize.normalize_digit(underlined([(120, 110), (200, 110), (155, 215)], (100, 240, 218), width=4))
+    same = normalize.normalize_digit(underlined([(120, 110), (200, 110), (155, 215)], (100, 240, 218), width=12))
+    assert thin is not None and thin.uncut is None and thin.box[3] <= 112
+    assert same is not None and same.uncut is not None
+    # Standing on its left end, a 2's shape: taken off only when drawn with another pen.
+    thin = normalize.normalize_digit(underlined([(120, 110), (200, 110), (130, 215)], (110, 250, 218), width=4))
+    same = normalize.normalize_digit(underlined([(120, 110), (200, 110), (130, 215)], (110, 250, 218), width=12))
+    assert thin is not None and thin.box[3] <= 112 and same is not None and same.box[3] >= 120
+
+
 def test_a_note_half_in_shadow_on_a_table_is_still_found():
     # The shadow left the note's lit part alone above Otsu's threshold: no quadrilateral, and the note was read as
     # a light mark. The sheet is looked for again above a threshold halfway down to the table's tone.

@@ -514,14 +514,15 @@ def test_an_outline_six_in_a_photo_is_not_read_as_its_loop(recognizer):
 
 
 def _on_a_line(strokes: list[tuple[list[tuple[int, int]], str]]) -> bytes:
-    """Pen strokes (points, "line" or "loop") on a 640x480 photo of paper, JPEG."""
+    """Pen strokes (points, "line", "fine" (a line drawn with a finer pen) or "loop") on a 640x480 photo of
+    paper, JPEG."""
     photo = Image.new("RGB", (640, 480), (232, 230, 222))
     draw = ImageDraw.Draw(photo)
     for points, kind in strokes:
         if kind == "loop":
             draw.ellipse(points, outline=(30, 30, 60), width=11)
         else:
-            draw.line(points, fill=(30, 30, 60), width=11, joint="curve")
+            draw.line(points, fill=(30, 30, 60), width=4 if kind == "fine" else 11, joint="curve")
     return encode(photo, "JPEG", quality=85)
 
 
@@ -534,6 +535,13 @@ def test_a_nine_standing_on_its_underline_is_read(recognizer):
     assert recognizer.predict(nine).digit == 9
     prediction = recognizer.predict(underlined)
     assert prediction.digit == 9 and prediction.box[2] < 120  # the line is no part of it
+
+
+def test_a_seven_standing_on_a_line_drawn_with_a_finer_pen_is_a_seven(recognizer):
+    # The line is no 2's base: far thinner than the digit's strokes, it was drawn apart ("2, unsure" before).
+    seven = _on_a_line([([(250, 120), (420, 120), (260, 330)], "line"), ([(200, 332), (460, 338)], "fine")])
+    prediction = recognizer.predict(seven)
+    assert prediction.digit == 7 and prediction.status == OK and prediction.box[3] < 225
 
 
 def test_a_two_whose_base_reaches_back_beyond_its_curve_stays_a_two(recognizer):

@@ -293,6 +293,17 @@ def test_a_lines_remnant_is_no_number():
     assert segment.split_digits(gray(image)) == []
 
 
+def test_a_line_slanting_under_a_number_apart_from_it_is_no_part_of_it():
+    # The line's box reached above the last digit's foot, though the line passes below it: it was not taken for
+    # an underline, and joined every digit into one ("9257" read "2").
+    image, draw = paper()
+    for x, foot in [(60, 140), (220, 150), (400, 168)]:
+        draw.ellipse([x, foot - 110, x + 80, foot], outline=0, width=10)
+    draw.line([(40, 160), (500, 181)], fill=0, width=6)
+    digits = segment.split_digits(with_noise(image))
+    assert [digit.box[0] for digit in digits] == [60, 220, 400] and all(digit.box[3] == 111 for digit in digits)
+
+
 def test_a_stroke_broken_into_dashes_stays_with_its_digit():
     # A thin 7 whose bar came apart into dashes beside a bold 0: each dash is a speck beside the 0, yet part of
     # the 7 (a 7 without its bar reads as a 1).

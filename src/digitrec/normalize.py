@@ -197,6 +197,9 @@ UNDERLINE_BEYOND = 0.2
 UNDERLINE_ASPECT = 0.9
 UNDERLINE_DIGITS_SPAN = 1.5  # under a number, this many times as long as the digits above it are tall
 UNDERLINE_ALONE = 1.2  # ... or running on alone beyond the digits meeting it this many times as far
+# A line touching a digit from below and under this share of its strokes' width thick was drawn apart from it, with
+# another pen: no 2's base (``Normalized.uncut``).
+UNDERLINE_OTHER_PEN = 0.6
 # A solid object coming into a photo from beyond its edge (a thumb, a finger) is no digit. The lighting correction
 # takes its middle for background and leaves its rim, a broad crescent open to the edge (its stroke at least
 # EDGE_BLOB_RIM of its longer side wide: 0.11-0.32 for thumbs, where the lines of a sheet's grid joined into one mark
@@ -1675,9 +1678,15 @@ def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[St
     left) joins the digit it is near but does not reach further for it: pieces of lines would chain a digit to
     every mark along them. With ``underlined`` (a photo or a drawing, not a crop such as MNIST's: there a 3's
     lower bowl can be a flat stroke apart), nor does a line drawn under the digit, wholly below it and most of its
-    width long: a 2's base is drawn down to from its curve.
+    width long: a 2's base is drawn down to from its curve. Such a line, even the largest stroke, is no start:
+    the largest upright stroke above it is.
     """
-    chosen, rest = [strokes[0]], strokes[1:]
+    first = strokes[0]
+    if underlined and is_flat(first.box):
+        x, y, w, _h = first.box
+        above = [s for s in strokes if not is_flat(s.box) and s.box[1] < y and s.box[0] < x + w and x < sum(s.box[::2])]
+        first = above[0] if above else first
+    chosen, rest = [first], [stroke for stroke in strokes if stroke is not first]
     grew = True
     while grew and rest:
         core = [stroke for stroke in chosen if not is_flat(stroke.box)] or chosen
@@ -1695,16 +1704,21 @@ def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[St
     return chosen
 
 
-def underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int]) -> bool:
-    """Whether a stroke's box is a line drawn under a digit's box: flat, wholly below it and most of its width."""
-    return is_flat(box) and box[1] >= digit[1] + digit[3] and box[2] >= UNDERLINE_SPAN * digit[2]
+def underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int], height: int | None = None) -> bool:
+    """Whether a stroke's box is a line drawn under a digit's box: flat, below it and most of its width. Below: its
+    top may reach up beside the digit's foot by a pixel, or by half its own height where it is longer than
+    UNDERLINE_DIGITS_SPAN times the digits' ``height`` (the box's by default): slanting or wavy under a number."""
+    long = box[2] >= UNDERLINE_DIGITS_SPAN * (digit[3] if height is None else height)
+    below = box[1] + (box[3] // 2 if long else 1) >= digit[1] + digit[3]
+    return is_flat(box) and below and box[2] >= UNDERLINE_SPAN * digit[2]
 
 
 def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray | None:
     """A line drawn under a digit and touching it, as a mask of ``keep`` (the digit's strokes in their box), or
     None: the lowest ink of nearly every column, straight and thin, which the digit meets with the line reaching on
-    beyond it on both sides (see UNDERLINE_TOUCHING_SPAN). A 7's or a 9's stem meets an underline somewhere along
-    it; a 2's base is often such a line too (``Normalized.uncut`` keeps the reading with it). With ``several`` (the
+    beyond it on both sides (see UNDERLINE_TOUCHING_SPAN), or on one side only where it was drawn with a finer pen
+    than the digit (UNDERLINE_OTHER_PEN). A 7's or a 9's stem meets an underline somewhere along it; a 2's base is
+    often such a line too (``Normalized.uncut`` keeps the reading with it). With ``several`` (the
     digits of a number), the line runs alone between digits meeting it, under a mark wider than a digit
     (UNDERLINE_DIGITS_SPAN), or on beyond them further than a digit is wide (UNDERLINE_ALONE) instead.
     """
@@ -1734,17 +1748,21 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     beyond = max(UNDERLINE_BEYOND * width, 2 * thickness + 1)
     if thickness > UNDERLINE_THIN * height or not met.size:
         return None
+    line = np.zeros_like(keep)
+    line[:, columns] = rows >= bottom[columns] - thickness
+    line &= keep
+    left, right = met[0] - columns[0], columns[-1] - met[-1]
     if several:
         tall = height - thickness
         apart = np.diff(met) > 2 * thickness + 1  # the line runs alone between digits meeting it
-        alone = max(met[0] - columns[0], columns[-1] - met[-1])  # ... or beyond them
-        if not (apart.any() and columns.size >= UNDERLINE_DIGITS_SPAN * tall) and alone < UNDERLINE_ALONE * tall:
+        if (
+            not (apart.any() and columns.size >= UNDERLINE_DIGITS_SPAN * tall)
+            and max(left, right) < UNDERLINE_ALONE * tall  # ... or beyond them
+        ):
             return None
-    elif met[0] - columns[0] < beyond or columns[-1] - met[-1] < beyond:
+    elif min(left, right) < beyond and (max(left, right) < beyond or underline_pen(keep, line) >= UNDERLINE_OTHER_PEN):
         return None
-    line = np.zeros_like(keep)
-    line[:, columns] = rows >= bottom[columns] - thickness
-    return line & keep
+    return line
 
 
 def _above_underline(
@@ -2126,9 +2144,22 @@ def normalize_digit(
     line = touching_underline(keep) if photo else None
     if line is None or lines_taken_out(ink, labels):
         return whole
+    apart = underline_pen(keep, line) < UNDERLINE_OTHER_PEN
     crop, box = _above_underline(crop, keep, line, box)
     x, y, w, h = source_box(box, ink.scale)
-    return Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink, uncut=whole)
+    uncut = None if apart else whole
+    return Normalized(image=fit_mnist(crop), box=(x - margin, y - margin, w, h), ink=ink, uncut=uncut)
+
+
+def underline_pen(keep: np.ndarray, line: np.ndarray) -> float:
+    """How thick a line touching a digit from below (``touching_underline``'s mask of ``keep``) is, as a share of
+    the stroke width of the digit above it: the mean run of ink up from each of its columns' lowest, where the
+    digit does not meet it (runs at most a pixel over their median)."""
+    rows = np.arange(keep.shape[0])[:, np.newaxis]
+    bottom = np.where(keep, rows, -1).max(axis=0)
+    run = (bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0))[line.any(axis=0)]
+    thickness = float(run[run <= np.median(run) + 1].mean())
+    return thickness / max(stroke_width(keep & ~line), 1e-6)
 
 
 def lines_taken_out(ink: InkMap, labels: np.ndarray) -> bool:

@@ -616,7 +616,7 @@ def _without_underlines(strokes: list[Stroke]) -> list[Stroke]:
         if not over:
             return False
         digits = union_box([s.box for s in over])
-        return underlines(line.box, digits) and line.box[1] - digits[1] - digits[3] <= STROKE_REACH * tallest
+        return underlines(line.box, digits, tallest) and line.box[1] - digits[1] - digits[3] <= STROKE_REACH * tallest
 
     return [stroke for stroke in strokes if not (is_flat(stroke.box) and underline(stroke))]
 
