@@ -1683,8 +1683,8 @@ def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[St
     """
     first = strokes[0]
     if underlined and is_flat(first.box):
-        x, y, w, _h = first.box
-        above = [s for s in strokes if not is_flat(s.box) and s.box[1] < y and s.box[0] < x + w and x < sum(s.box[::2])]
+        y = first.box[1]
+        above = [s for s in strokes if not is_flat(s.box) and s.box[1] < y and _overlap_x(s.box, first.box)]
         first = above[0] if above else first
     chosen, rest = [first], [stroke for stroke in strokes if stroke is not first]
     grew = True
@@ -1702,6 +1702,11 @@ def digit_strokes(strokes: list[Stroke], *, underlined: bool = False) -> list[St
         chosen += near
         rest = [s for s in rest if s not in near]
     return chosen
+
+
+def _overlap_x(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two boxes (x, y, w, h) share some columns."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2]
 
 
 def underlines(box: tuple[int, int, int, int], digit: tuple[int, int, int, int], height: int | None = None) -> bool:
@@ -1725,8 +1730,7 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     height, width = keep.shape
     if width < UNDERLINE_ASPECT * height or height < 4:
         return None
-    rows = np.arange(height)[:, np.newaxis]
-    bottom = np.where(keep, rows, -1).max(axis=0)
+    bottom, run = _foot_runs(keep)
     low = bottom >= height - max(3, int(UNDERLINE_ZONE * height))
     # The longest run of low columns, each column's lowest ink within a pixel of the last one's.
     ids = np.cumsum(np.r_[True, np.abs(np.diff(bottom)) > 1] | ~low)
@@ -1742,14 +1746,13 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     if abs(slope) > UNDERLINE_SLOPE or bend > UNDERLINE_BEND:
         return None
     # Ink runs up from each column's lowest: the line's thickness, and more where the digit meets it.
-    run = bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0)
     thickness = int(round(float(np.median(run[columns]))))
     met = columns[run[columns] >= thickness + 2]
     beyond = max(UNDERLINE_BEYOND * width, 2 * thickness + 1)
     if thickness > UNDERLINE_THIN * height or not met.size:
         return None
     line = np.zeros_like(keep)
-    line[:, columns] = rows >= bottom[columns] - thickness
+    line[:, columns] = np.arange(height)[:, np.newaxis] >= bottom[columns] - thickness
     line &= keep
     left, right = met[0] - columns[0], columns[-1] - met[-1]
     if several:
@@ -1763,6 +1766,13 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     elif min(left, right) < beyond and (max(left, right) < beyond or underline_pen(keep, line) >= UNDERLINE_OTHER_PEN):
         return None
     return line
+
+
+def _foot_runs(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's lowest ink (its row, -1 in an empty column) and the run of ink up from it."""
+    rows = np.arange(keep.shape[0])[:, np.newaxis]
+    bottom = np.where(keep, rows, -1).max(axis=0)
+    return bottom, bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0)
 
 
 def _above_underline(
@@ -2155,9 +2165,7 @@ def underline_pen(keep: np.ndarray, line: np.ndarray) -> float:
     """How thick a line touching a digit from below (``touching_underline``'s mask of ``keep``) is, as a share of
     the stroke width of the digit above it: the mean run of ink up from each of its columns' lowest, where the
     digit does not meet it (runs at most a pixel over their median)."""
-    rows = np.arange(keep.shape[0])[:, np.newaxis]
-    bottom = np.where(keep, rows, -1).max(axis=0)
-    run = (bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0))[line.any(axis=0)]
+    run = _foot_runs(keep)[1][line.any(axis=0)]
     thickness = float(run[run <= np.median(run) + 1].mean())
     return thickness / max(stroke_width(keep & ~line), 1e-6)
 
