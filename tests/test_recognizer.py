@@ -544,6 +544,23 @@ def test_a_seven_standing_on_a_line_drawn_with_a_finer_pen_is_a_seven(recognizer
     assert prediction.digit == 7 and prediction.status == OK and prediction.box[3] < 225
 
 
+def test_a_digit_whose_stem_crosses_its_underline_is_read_without_it(recognizer):
+    # The stem poking below the line broke its foot into two runs, neither across the mark: the line stayed, and
+    # the 7 with it read as a 1, the 4's box took in the line.
+    seven = _on_a_line([([(250, 120), (420, 120), (320, 350)], "line"), ([(200, 330), (460, 336)], "line")])
+    four = _on_a_line(
+        [
+            ([(330, 110), (260, 260), (400, 260)], "line"),
+            ([(360, 180), (360, 355)], "line"),
+            ([(220, 335), (450, 340)], "line"),
+        ]
+    )
+    prediction = recognizer.predict(seven)
+    assert prediction.digit == 7 and prediction.box[2] < 200
+    prediction = recognizer.predict(four)
+    assert prediction.digit == 4 and prediction.box[2] < 170
+
+
 def test_a_two_whose_base_reaches_back_beyond_its_curve_stays_a_two(recognizer):
     # Its base looks like a line the 2 stands on: without it, a 7, as a 7 standing on an underline. The two
     # readings are averaged, the 2 as drawn weighing more: a 2, unsure (not a sure 7).

@@ -1722,7 +1722,8 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     """A line drawn under a digit and touching it, as a mask of ``keep`` (the digit's strokes in their box), or
     None: the lowest ink of nearly every column, straight and thin, which the digit meets with the line reaching on
     beyond it on both sides (see UNDERLINE_TOUCHING_SPAN), or on one side only where it was drawn with a finer pen
-    than the digit (UNDERLINE_OTHER_PEN). A 7's or a 9's stem meets an underline somewhere along it; a 2's base is
+    than the digit (UNDERLINE_OTHER_PEN). A 7's or a 9's stem meets an underline somewhere along it, or crosses it
+    (poking below it over a stroke's width or two: the line's foot is taken to run on past it); a 2's base is
     often such a line too (``Normalized.uncut`` keeps the reading with it). With ``several`` (the
     digits of a number), the line runs alone between digits meeting it, under a mark wider than a digit
     (UNDERLINE_DIGITS_SPAN), or on beyond them further than a digit is wide (UNDERLINE_ALONE) instead.
@@ -1730,7 +1731,11 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     height, width = keep.shape
     if width < UNDERLINE_ASPECT * height or height < 4:
         return None
-    bottom, run = _foot_runs(keep)
+    # Each column's lowest ink; where a stroke crosses the line and pokes below it (a stroke's width or two), the
+    # line's foot runs on past it.
+    lowest = _foot_runs(keep)[0]
+    bottom = ndimage.median_filter(lowest, size=4 * int(round(stroke_width(keep))) + 1, mode="nearest")
+    bottom, run = _foot_runs(keep, np.where(lowest >= 0, np.minimum(bottom, lowest), -1))
     low = bottom >= height - max(3, int(UNDERLINE_ZONE * height))
     # The longest run of low columns, each column's lowest ink within a pixel of the last one's.
     ids = np.cumsum(np.r_[True, np.abs(np.diff(bottom)) > 1] | ~low)
@@ -1768,10 +1773,11 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     return line
 
 
-def _foot_runs(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each column's lowest ink (its row, -1 in an empty column) and the run of ink up from it."""
+def _foot_runs(keep: np.ndarray, bottom: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's lowest ink (its row, -1 in an empty column), or the rows ``bottom`` given, and the run of ink
+    up from it."""
     rows = np.arange(keep.shape[0])[:, np.newaxis]
-    bottom = np.where(keep, rows, -1).max(axis=0)
+    bottom = np.where(keep, rows, -1).max(axis=0) if bottom is None else bottom
     return bottom, bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0)
 
 
