@@ -1733,9 +1733,10 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
         return None
     # Each column's lowest ink; where a stroke crosses the line and pokes below it (a stroke's width or two), the
     # line's foot runs on past it.
-    lowest = _foot_runs(keep)[0]
+    lowest = _lowest_ink(keep)
     bottom = ndimage.median_filter(lowest, size=4 * int(round(stroke_width(keep))) + 1, mode="nearest")
-    bottom, run = _foot_runs(keep, np.where(lowest >= 0, np.minimum(bottom, lowest), -1))
+    bottom = np.where(lowest >= 0, np.minimum(bottom, lowest), -1)
+    run = _runs_up(keep, bottom)
     low = bottom >= height - max(3, int(UNDERLINE_ZONE * height))
     # The longest run of low columns, each column's lowest ink within a pixel of the last one's.
     ids = np.cumsum(np.r_[True, np.abs(np.diff(bottom)) > 1] | ~low)
@@ -1773,12 +1774,15 @@ def touching_underline(keep: np.ndarray, *, several: bool = False) -> np.ndarray
     return line
 
 
-def _foot_runs(keep: np.ndarray, bottom: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Each column's lowest ink (its row, -1 in an empty column), or the rows ``bottom`` given, and the run of ink
-    up from it."""
+def _lowest_ink(keep: np.ndarray) -> np.ndarray:
+    """Each column's lowest ink: its row, -1 in an empty column."""
+    return np.where(keep, np.arange(keep.shape[0])[:, np.newaxis], -1).max(axis=0)
+
+
+def _runs_up(keep: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """The run of ink up from each column's row ``bottom``."""
     rows = np.arange(keep.shape[0])[:, np.newaxis]
-    bottom = np.where(keep, rows, -1).max(axis=0) if bottom is None else bottom
-    return bottom, bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0)
+    return bottom - np.where(~keep & (rows < bottom), rows, -1).max(axis=0)
 
 
 def _above_underline(
@@ -2171,7 +2175,7 @@ def underline_pen(keep: np.ndarray, line: np.ndarray) -> float:
     """How thick a line touching a digit from below (``touching_underline``'s mask of ``keep``) is, as a share of
     the stroke width of the digit above it: the mean run of ink up from each of its columns' lowest, where the
     digit does not meet it (runs at most a pixel over their median)."""
-    run = _foot_runs(keep)[1][line.any(axis=0)]
+    run = _runs_up(keep, _lowest_ink(keep))[line.any(axis=0)]
     thickness = float(run[run <= np.median(run) + 1].mean())
     return thickness / max(stroke_width(keep & ~line), 1e-6)
 
